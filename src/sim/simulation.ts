@@ -143,8 +143,12 @@ export class Simulation {
       for (;;) {
         const time = queue.peekTime();
         if (time > until) {
-          reason = time === Infinity && until === Infinity ? "drained" : "until";
-          if (until !== Infinity) this.clock = until;
+          reason = "until";
+          this.clock = until;
+          break;
+        }
+        if (time === Infinity) {
+          reason = "drained";
           break;
         }
         if (events >= maxEvents) {
