@@ -1,0 +1,18 @@
+export { parseScenario, loadScenarioFile } from "./load.js";
+export type { Scenario, ClusterClass } from "./load.js";
+export {
+  InputError,
+  formatInputError,
+  formatDiagnostic,
+  formatDiagnosticHeadline,
+  type Diagnostic,
+} from "./diagnostics.js";
+export { scenarioJsonSchema, KUBERNETES_VERSIONS, type KubernetesVersion } from "./schema.js";
+export {
+  builtinScenarioNames,
+  builtinScenarioPath,
+  loadBuiltinScenario,
+  DEFAULT_REPLAY,
+} from "./builtin.js";
+export { parseDuration, formatDuration, parseQuantity, formatBytes } from "./units.js";
+export { ClockFormatter, type WallClockStart } from "./wall-clock.js";

@@ -1,0 +1,175 @@
+/**
+ * The scenario file format, kubestorm.dev/v1alpha1 `Scenario`, as a JSON Schema (TypeBox).
+ * The same schema validates files and is printed by `kubestorm schema` for editors.
+ */
+import { Type, type Static, type TSchema } from "@sinclair/typebox";
+import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
+import { MAX_SEED } from "../sim/index.js";
+
+export const SCENARIO_API_VERSION = "kubestorm.dev/v1alpha1";
+export const SCENARIO_KIND = "Scenario";
+
+/** Kubernetes minor versions whose behaviour the model knows. */
+export const KUBERNETES_VERSIONS = ["1.29", "1.30", "1.31", "1.32", "1.33", "1.34"] as const;
+export type KubernetesVersion = (typeof KUBERNETES_VERSIONS)[number];
+
+// Upper bounds keep absurd inputs from turning into hour-long or out-of-memory runs; each is
+// well above anything real (Kubernetes supports 5,000 nodes per cluster).
+export const LIMITS = {
+  clusterCount: 10_000,
+  nodesPerCluster: 100_000,
+  podsPerNode: 1_000,
+  apiserverReplicas: 100,
+  maxDurationSeconds: 30 * 86_400,
+  maxEvents: 1e12,
+  maxCpuCores: 4096,
+  maxMemoryBytes: 2 ** 50,
+} as const;
+
+const duration = (description: string) =>
+  Type.String({
+    pattern: DURATION_PATTERN,
+    description: `${description} A duration such as 90s, 20m, 4h or 1h30m.`,
+  });
+
+const quantity = (description: string) =>
+  Type.Unsafe<string | number>({
+    type: ["string", "number"],
+    pattern: QUANTITY_PATTERN,
+    description: `${description} A Kubernetes quantity such as 64Gi, 500m or 8.`,
+  });
+
+const DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+const strictObject = <T extends Record<string, TSchema>>(
+  properties: T,
+  options: { description?: string } = {},
+) => Type.Object(properties, { additionalProperties: false, ...options });
+
+export const ApiserverSchema = strictObject(
+  {
+    replicas: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: LIMITS.apiserverReplicas,
+        default: 3,
+        description: "kube-apiserver replicas behind the load balancer.",
+      }),
+    ),
+    cpu: Type.Optional(quantity("CPU cores of each replica.")),
+    memory: Type.Optional(
+      quantity("Memory limit of each replica; above it the replica is OOM-killed."),
+    ),
+  },
+  { description: "The control plane's apiservers." },
+);
+
+export const ClusterClassSchema = strictObject(
+  {
+    name: Type.String({ pattern: DNS_LABEL, maxLength: 63, description: "Name of the class." }),
+    count: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: LIMITS.clusterCount,
+        default: 1,
+        description: "How many identical clusters of this class the fleet has.",
+      }),
+    ),
+    nodes: Type.Integer({
+      minimum: 1,
+      maximum: LIMITS.nodesPerCluster,
+      description: "Nodes per cluster.",
+    }),
+    podsPerNode: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: LIMITS.podsPerNode,
+        default: 30,
+        description: "Average pods per node.",
+      }),
+    ),
+    kubernetesVersion: Type.Optional(
+      // A plain enum rather than a union of literals: one clear error instead of one per branch.
+      Type.Unsafe<KubernetesVersion>({
+        type: "string",
+        enum: [...KUBERNETES_VERSIONS],
+        default: "1.29",
+        description: 'Kubernetes minor version of the control plane, quoted ("1.30").',
+      }),
+    ),
+    apiserver: Type.Optional(ApiserverSchema),
+  },
+  { description: "A class of identical clusters." },
+);
+
+export const ScenarioSchema = strictObject(
+  {
+    apiVersion: Type.Literal(SCENARIO_API_VERSION),
+    kind: Type.Literal(SCENARIO_KIND),
+    metadata: strictObject({
+      name: Type.String({ pattern: DNS_LABEL, maxLength: 63, description: "Scenario name." }),
+      description: Type.Optional(Type.String({ description: "What the scenario shows." })),
+      labels: Type.Optional(Type.Record(Type.String(), Type.String())),
+    }),
+    spec: strictObject({
+      seed: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          maximum: MAX_SEED,
+          default: 1,
+          description: "Seed of the random streams; --seed overrides it.",
+        }),
+      ),
+      start: Type.Optional(
+        Type.String({
+          description:
+            "Wall-clock time at simulated time 0, e.g. 2024-12-11T14:00 (read in timeZone) or " +
+            "2024-12-11T14:00:00-08:00. Timelines print as clock times.",
+        }),
+      ),
+      timeZone: Type.Optional(
+        Type.String({
+          description: "IANA time zone for clock times, e.g. America/Los_Angeles. Default UTC.",
+        }),
+      ),
+      duration: duration("Simulated time to run."),
+      limits: Type.Optional(
+        strictObject(
+          {
+            maxEvents: Type.Optional(
+              Type.Integer({
+                minimum: 1,
+                maximum: LIMITS.maxEvents,
+                description: "Stop the run after this many events.",
+              }),
+            ),
+            wallClock: Type.Optional(duration("Stop the run after this much real time.")),
+          },
+          { description: "Safety limits; a run that hits one exits with code 1." },
+        ),
+      ),
+      clusters: Type.Optional(
+        Type.Array(ClusterClassSchema, {
+          maxItems: 1000,
+          description: "The fleet, as classes of identical clusters.",
+        }),
+      ),
+    }),
+  },
+  {
+    description: "A kubestorm scenario: a fleet of Kubernetes clusters and what happens to it.",
+  },
+);
+
+export type RawScenario = Static<typeof ScenarioSchema>;
+export type RawClusterClass = Static<typeof ClusterClassSchema>;
+
+/** The JSON Schema document printed by `kubestorm schema`. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: "http://json-schema.org/draft-07/schema#",
+    $id: "https://kubestorm.dev/schemas/scenario-v1alpha1.json",
+    title: "kubestorm Scenario",
+    ...JSON.parse(JSON.stringify(ScenarioSchema)),
+  };
+}

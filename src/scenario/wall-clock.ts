@@ -1,0 +1,116 @@
+/**
+ * A scenario may start at a wall-clock time in a time zone, so that timelines print as clock
+ * times ("15:16") in that zone. Zone rules come from the ICU data that ships with Node.
+ */
+
+export interface WallClockStart {
+  /** Milliseconds since the Unix epoch at simulated time 0. */
+  epochMs: number;
+  /** IANA time zone used to print clock times, e.g. "America/Los_Angeles"; "UTC" by default. */
+  timeZone: string;
+}
+
+const LOCAL_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2})?$/;
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Parses "2024-12-11T14:00", "2024-12-11 14:00:00" or "2024-12-11T14:00:00-08:00". Without an
+ * offset the time is read in `timeZone`. Returns undefined for malformed or impossible times.
+ */
+export function parseWallClock(text: string, timeZone: string): number | undefined {
+  const match = LOCAL_DATE_TIME.exec(text);
+  if (match === null) return undefined;
+  const [year, month, day, hour, minute, second] = match
+    .slice(1, 7)
+    .map((part) => Number(part ?? 0));
+  const utcGuess = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(utcGuess);
+  if (
+    check.getUTCFullYear() !== year ||
+    check.getUTCMonth() !== month - 1 ||
+    check.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return undefined;
+  }
+  const offsetText = match[7];
+  if (offsetText !== undefined) {
+    if (offsetText === "Z") return utcGuess;
+    const sign = offsetText.startsWith("-") ? -1 : 1;
+    const offsetMinutes =
+      sign * (Number(offsetText.slice(1, 3)) * 60 + Number(offsetText.slice(4, 6)));
+    return utcGuess - offsetMinutes * 60_000;
+  }
+  // Local time in a zone: the offset depends on the instant, so refine once around DST changes.
+  let epoch = utcGuess - zoneOffsetMs(utcGuess, timeZone);
+  epoch = utcGuess - zoneOffsetMs(epoch, timeZone);
+  return epoch;
+}
+
+/** Offset of `timeZone` from UTC at an instant, in milliseconds (PST: -8 h). */
+function zoneOffsetMs(epochMs: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+    second: "numeric",
+  }).formatToParts(new Date(epochMs));
+  const field = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const asUtc = Date.UTC(
+    field("year"),
+    field("month") - 1,
+    field("day"),
+    field("hour"),
+    field("minute"),
+    field("second"),
+  );
+  return asUtc - Math.floor(epochMs / 1000) * 1000;
+}
+
+/** Formats simulated time as a clock time in the start's zone ("15:16"), or as "+1h05m". */
+export class ClockFormatter {
+  private readonly format: Intl.DateTimeFormat | undefined;
+
+  constructor(private readonly start: WallClockStart | undefined) {
+    this.format =
+      start === undefined
+        ? undefined
+        : new Intl.DateTimeFormat("en-GB", {
+            timeZone: start.timeZone,
+            hourCycle: "h23",
+            hour: "2-digit",
+            minute: "2-digit",
+          });
+  }
+
+  /** "15:16" with a start, "+2h05m" (elapsed) without one. */
+  time(simulatedSeconds: number): string {
+    if (this.format === undefined || this.start === undefined) {
+      const minutes = Math.floor(simulatedSeconds / 60);
+      return `+${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, "0")}m`;
+    }
+    return this.format.format(new Date(this.start.epochMs + simulatedSeconds * 1000));
+  }
+
+  /** ISO 8601 instant of a simulated time, or undefined without a start. */
+  iso(simulatedSeconds: number): string | undefined {
+    return this.start === undefined
+      ? undefined
+      : new Date(this.start.epochMs + simulatedSeconds * 1000).toISOString();
+  }
+}
