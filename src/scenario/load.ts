@@ -96,12 +96,12 @@ export function parseScenario(text: string, file: string): Scenario {
   const emptyMessage = `the file is empty; expected a Scenario document starting with apiVersion: ${SCENARIO_API_VERSION} and kind: ${SCENARIO_KIND}`;
 
   if (text.trim() === "") {
-    problems.push({ file, line: 0, column: 0, path: "", message: emptyMessage });
+    problems.push({ file, line: 1, column: 1, path: "", message: emptyMessage });
     throw fail();
   }
   const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  if (!Array.isArray(documents)) {
-    problems.push({ file, line: 0, column: 0, path: "", message: emptyMessage });
+  if (documents.length === 0) {
+    problems.push({ file, line: 1, column: 1, path: "", message: emptyMessage });
     throw fail();
   }
   for (const document of documents) {
@@ -126,7 +126,7 @@ export function parseScenario(text: string, file: string): Scenario {
     throw fail();
   }
   if (value === null || value === undefined) {
-    problems.push({ file, line: 0, column: 0, path: "", message: emptyMessage });
+    problems.push({ file, line: 1, column: 1, path: "", message: emptyMessage });
     throw fail();
   }
 

@@ -1,0 +1,18 @@
+import { spawnSync } from "node:child_process";
+import { CLI } from "../paths.js";
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built kubestorm command as a user would, without a terminal. */
+export function runCli(args: string[], input?: string): CliResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: "utf8",
+    input,
+    timeout: 60_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
