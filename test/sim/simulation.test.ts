@@ -155,47 +155,51 @@ test("property: firing order matches a reference model under random schedule/can
     { weight: 2, arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat() }) },
   );
   fc.assert(
-    fc.property(fc.array(op, { maxLength: 12_000 }), fc.nat({ max: 50 }), (ops: Op[], chain) => {
-      const sim = new Simulation(1);
-      const fired: number[] = [];
-      const expected: { time: number; id: number }[] = [];
-      const handles: { handle: number; id: number }[] = [];
-      let nextId = 0;
-      // Some events schedule a follow-up from inside their callback (the replace-root path).
-      const onFire = (id: number) => {
-        fired.push(id);
-        if (id < chain) {
-          const childId = 1_000_000 + id;
-          sim.schedule(0.5, onFire, childId);
+    fc.property(
+      fc.array(op, { maxLength: 12_000, size: "max" }),
+      fc.nat({ max: 50 }),
+      (ops: Op[], chain) => {
+        const sim = new Simulation(1);
+        const fired: number[] = [];
+        const expected: { time: number; id: number }[] = [];
+        const handles: { handle: number; id: number }[] = [];
+        let nextId = 0;
+        // Some events schedule a follow-up from inside their callback (the replace-root path).
+        const onFire = (id: number) => {
+          fired.push(id);
+          if (id < chain) {
+            const childId = 1_000_000 + id;
+            sim.schedule(0.5, onFire, childId);
+          }
+        };
+        for (const o of ops) {
+          if (o.kind === "schedule") {
+            const id = nextId++;
+            handles.push({ handle: sim.schedule(o.delay, onFire, id), id });
+            expected.push({ time: o.delay, id });
+          } else if (handles.length > 0) {
+            const index = o.pick % handles.length;
+            const { handle, id } = handles[index];
+            handles.splice(index, 1);
+            assert.equal(sim.cancel(handle), true);
+            expected.splice(
+              expected.findIndex((e) => e.id === id),
+              1,
+            );
+          }
         }
-      };
-      for (const o of ops) {
-        if (o.kind === "schedule") {
-          const id = nextId++;
-          handles.push({ handle: sim.schedule(o.delay, onFire, id), id });
-          expected.push({ time: o.delay, id });
-        } else if (handles.length > 0) {
-          const index = o.pick % handles.length;
-          const { handle, id } = handles[index];
-          handles.splice(index, 1);
-          assert.equal(sim.cancel(handle), true);
-          expected.splice(
-            expected.findIndex((e) => e.id === id),
-            1,
-          );
-        }
-      }
-      // Stable sorts keep scheduling order for equal times; a child is scheduled when its parent
-      // fires, so children enter in their parents' firing order.
-      const parents = [...expected].sort((a, b) => a.time - b.time);
-      const children = parents
-        .filter((e) => e.id < chain)
-        .map((e) => ({ time: e.time + 0.5, id: 1_000_000 + e.id }));
-      const order = [...parents, ...children].sort((a, b) => a.time - b.time).map((e) => e.id);
-      sim.run();
-      assert.deepEqual(fired, order);
-      assert.equal(sim.pending, 0);
-    }),
+        // Stable sorts keep scheduling order for equal times; a child is scheduled when its parent
+        // fires, so children enter in their parents' firing order.
+        const parents = [...expected].sort((a, b) => a.time - b.time);
+        const children = parents
+          .filter((e) => e.id < chain)
+          .map((e) => ({ time: e.time + 0.5, id: 1_000_000 + e.id }));
+        const order = [...parents, ...children].sort((a, b) => a.time - b.time).map((e) => e.id);
+        sim.run();
+        assert.deepEqual(fired, order);
+        assert.equal(sim.pending, 0);
+      },
+    ),
     { numRuns: 60 },
   );
 });
