@@ -8,3 +8,4 @@ export * from "./features.js";
 export * from "./authentication/user.js";
 export * from "./authentication/serviceaccount.js";
 export type { RequestInfo } from "./endpoints/request-info.js";
+export * as clientGo from "./client-go/index.js";

@@ -1,6 +1,6 @@
 /** The result of a run for people (a table) and for programs (JSON). */
 import type { RunResult } from "../fleet/index.js";
-import { ClockFormatter, formatDuration } from "../scenario/index.js";
+import { ClockFormatter, formatBytes, formatDuration } from "../scenario/index.js";
 
 /** Stable, pretty JSON: key order is fixed by construction, so equal runs give equal bytes. */
 export function runResultJson(result: RunResult): string {
@@ -37,5 +37,34 @@ export function runResultTable(result: RunResult): string {
     ["outcome", outcome.message],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  return `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n")}\n`;
+  const header = `${rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join("\n")}\n`;
+  return result.clusters.length === 0 ? header : `${header}\n${clusterTable(result)}`;
+}
+
+function seconds(value: number): string {
+  return value < 1 ? `${(value * 1000).toFixed(0)}ms` : `${value.toFixed(1)}s`;
+}
+
+/** One block per simulated cluster: control-plane health, then each client's outcomes. */
+function clusterTable(result: RunResult): string {
+  const lines: string[] = [];
+  for (const c of result.clusters) {
+    lines.push(
+      `cluster ${c.cluster} (x${c.count}, ${c.nodes.toLocaleString("en-US")} nodes, ${c.kubernetesVersion}, ` +
+        `${c.apf ? "APF" : "max-inflight"}): ${c.withinSlo ? "within SLO" : "OUT OF SLO"}`,
+    );
+    lines.push(
+      `  apiservers: ${c.oomKills} OOM kills, peak memory ${formatBytes(c.peakMemoryBytes)}, ` +
+        `not ready ${formatDuration(Math.round(c.notReadySeconds))}; availability ${(c.availability * 100).toFixed(2)}%; ` +
+        `worst minute p99: writes ${seconds(c.worstMinuteP99.mutating)}, lists ${seconds(c.worstMinuteP99.list)}`,
+    );
+    for (const r of c.requests) {
+      lines.push(
+        `  ${r.client}: ${r.total.toLocaleString("en-US")} sent, ${r.ok.toLocaleString("en-US")} ok, ` +
+          `${r.tooManyRequests.toLocaleString("en-US")} 429, ${r.timeouts.toLocaleString("en-US")} timed out, ` +
+          `${r.connectionErrors.toLocaleString("en-US")} refused; p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)}`,
+      );
+    }
+  }
+  return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,7 @@
 export { parseScenario, loadScenarioFile } from "./load.js";
-export type { Scenario, ClusterClass } from "./load.js";
+export type { Scenario } from "./load.js";
+export type { ClusterClass, Agent, AgentCall } from "./resolve-cluster.js";
+export type { FlowControlObject } from "./flowcontrol-schema.js";
 export {
   InputError,
   formatInputError,

@@ -22,31 +22,15 @@ import {
   type Diagnostic,
 } from "./diagnostics.js";
 import {
-  KUBERNETES_VERSIONS,
   LIMITS,
   ScenarioSchema,
   SCENARIO_API_VERSION,
   SCENARIO_KIND,
   type RawScenario,
-  type KubernetesVersion,
 } from "./schema.js";
-import { DURATION_PATTERN, parseDuration, parseQuantity, QUANTITY_PATTERN } from "./units.js";
+import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
+import { checkedDuration, resolveClusterClass, type ClusterClass } from "./resolve-cluster.js";
 import { isValidTimeZone, parseWallClock, type WallClockStart } from "./wall-clock.js";
-
-export interface ClusterClass {
-  name: string;
-  /** Identical clusters in the fleet that this class stands for. */
-  count: number;
-  nodes: number;
-  podsPerNode: number;
-  kubernetesVersion: KubernetesVersion;
-  apiserver: {
-    replicas: number;
-    /** Undefined when the scenario leaves it to the model's default. */
-    cpuCores: number | undefined;
-    memoryBytes: number | undefined;
-  };
-}
 
 /** A validated scenario with units resolved: seconds, bytes, cores. */
 export interface Scenario {
@@ -63,7 +47,13 @@ export interface Scenario {
 
 const MAX_ALIASES = 100; // guards against "billion laughs" alias expansion
 
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true });
+const ajv = new Ajv({
+  allErrors: true,
+  verbose: true,
+  strict: true,
+  allowUnionTypes: true,
+  discriminator: true,
+});
 const validateScenario = ajv.compile<RawScenario>(ScenarioSchema);
 
 export function loadScenarioFile(path: string): Scenario {
@@ -362,7 +352,7 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
         );
 
   const names = new Map<string, number>();
-  const clusters = (spec.clusters ?? []).map((raw, index): ClusterClass => {
+  const clusters = (spec.clusters ?? []).map((raw, index) => {
     const path = ["spec", "clusters", index];
     const previous = names.get(raw.name);
     if (previous !== undefined) {
@@ -372,33 +362,7 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
       );
     }
     names.set(raw.name, index);
-    const apiserver = raw.apiserver ?? {};
-    return {
-      name: raw.name,
-      count: raw.count ?? 1,
-      nodes: raw.nodes,
-      podsPerNode: raw.podsPerNode ?? 30,
-      kubernetesVersion: raw.kubernetesVersion ?? KUBERNETES_VERSIONS[0],
-      apiserver: {
-        replicas: apiserver.replicas ?? 3,
-        cpuCores: checkedQuantity(
-          apiserver.cpu,
-          [...path, "apiserver", "cpu"],
-          0.001,
-          LIMITS.maxCpuCores,
-          "cores",
-          report,
-        ),
-        memoryBytes: checkedQuantity(
-          apiserver.memory,
-          [...path, "apiserver", "memory"],
-          2 ** 20,
-          LIMITS.maxMemoryBytes,
-          "bytes",
-          report,
-        ),
-      },
-    };
+    return resolveClusterClass(raw, path, report);
   });
 
   return {
@@ -411,42 +375,4 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     limits: { maxEvents: spec.limits?.maxEvents, wallClockSeconds },
     clusters,
   };
-}
-
-function checkedDuration(
-  text: string,
-  path: (string | number)[],
-  min: number,
-  max: number,
-  report: Report,
-): number {
-  const seconds = parseDuration(text);
-  if (seconds === undefined || seconds < min || seconds > max) {
-    report(
-      path,
-      `expected a duration from ${min < 1 ? `${min * 1000}ms` : `${min}s`} to ${max / 86_400}d, found ${describeValue(text)}`,
-    );
-    return 0;
-  }
-  return seconds;
-}
-
-function checkedQuantity(
-  value: string | number | undefined,
-  path: (string | number)[],
-  min: number,
-  max: number,
-  unit: string,
-  report: Report,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const amount = parseQuantity(value);
-  if (amount === undefined || amount < min || amount > max) {
-    report(
-      path,
-      `expected a quantity from ${min} to ${max} ${unit}, found ${describeValue(value)}`,
-    );
-    return undefined;
-  }
-  return amount;
 }

@@ -5,6 +5,8 @@
 import { Type, type Static, type TSchema } from "@sinclair/typebox";
 import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
 import { MAX_SEED } from "../sim/index.js";
+import { FlowControlObjectSchema } from "./flowcontrol-schema.js";
+import { FEATURE_NAMES } from "../k8s/features.js";
 
 export const SCENARIO_API_VERSION = "kubestorm.dev/v1alpha1";
 export const SCENARIO_KIND = "Scenario";
@@ -60,8 +62,132 @@ export const ApiserverSchema = strictObject(
     memory: Type.Optional(
       quantity("Memory limit of each replica; above it the replica is OOM-killed."),
     ),
+    apf: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description:
+          "API Priority and Fairness on (--enable-priority-and-fairness); off leaves the max-inflight limits.",
+      }),
+    ),
+    maxRequestsInflight: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 400,
+        description: "--max-requests-inflight.",
+      }),
+    ),
+    maxMutatingRequestsInflight: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 200,
+        description: "--max-mutating-requests-inflight.",
+      }),
+    ),
+    requestTimeout: Type.Optional(duration("--request-timeout (default 60s).")),
+    featureGates: Type.Optional(
+      Type.Object(
+        Object.fromEntries(FEATURE_NAMES.map((name) => [name, Type.Optional(Type.Boolean())])),
+        {
+          additionalProperties: false,
+          description: "Feature gates that differ from the version's defaults.",
+        },
+      ),
+    ),
   },
   { description: "The control plane's apiservers." },
+);
+
+export const AgentCallSchema = strictObject(
+  {
+    verb: Type.Unsafe<"get" | "list" | "create" | "update" | "patch" | "delete">({
+      type: "string",
+      enum: ["get", "list", "create", "update", "patch", "delete"],
+      description: "Kubernetes verb.",
+    }),
+    resource: Type.Unsafe<"pods" | "nodes" | "leases">({
+      type: "string",
+      enum: ["pods", "nodes", "leases"],
+      description: "Resource the call reads or writes.",
+    }),
+    scope: Type.Optional(
+      Type.Unsafe<"cluster" | "namespace" | "node">({
+        type: "string",
+        enum: ["cluster", "namespace", "node"],
+        default: "cluster",
+        description:
+          "cluster: every object; node: only the caller's node's (fieldSelector spec.nodeName).",
+      }),
+    ),
+    resourceVersion: Type.Optional(
+      Type.String({
+        default: "",
+        description:
+          '"" is a consistent read (etcd unless ConsistentListFromCache); "0" is served from the watch cache.',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 1_000_000,
+        default: 0,
+        description: "Page size; 0 = no pagination.",
+      }),
+    ),
+    every: duration("Period between calls."),
+    encoding: Type.Optional(
+      Type.Unsafe<"json" | "protobuf">({
+        type: "string",
+        enum: ["json", "protobuf"],
+        default: "json",
+      }),
+    ),
+    qps: Type.Optional(
+      Type.Number({ minimum: 0, maximum: 100_000, default: 5, description: "client-go QPS." }),
+    ),
+    burst: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100_000, default: 10, description: "client-go burst." }),
+    ),
+    retry: Type.Optional(
+      Type.Unsafe<"client-go" | "tight-loop" | "none">({
+        type: "string",
+        enum: ["client-go", "tight-loop", "none"],
+        default: "client-go",
+        description:
+          "client-go: retry 429/5xx with Retry-After, at most 10 times; tight-loop: retry any failure at once, forever.",
+      }),
+    ),
+  },
+  { description: "One kind of API call an agent makes periodically." },
+);
+
+export const AgentSchema = strictObject(
+  {
+    name: Type.String({ pattern: DNS_LABEL, maxLength: 63 }),
+    serviceAccount: Type.Optional(
+      strictObject({
+        namespace: Type.String({ pattern: DNS_LABEL }),
+        name: Type.String({ pattern: DNS_LABEL }),
+      }),
+    ),
+    user: Type.Optional(
+      strictObject({
+        name: Type.String({ minLength: 1 }),
+        groups: Type.Optional(Type.Array(Type.String())),
+      }),
+    ),
+    perNode: Type.Optional(
+      Type.Boolean({ default: true, description: "One instance per node (a DaemonSet)." }),
+    ),
+    replicas: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100_000, description: "Instances when not per node." }),
+    ),
+    start: Type.Optional(duration("When the first instance starts, from the scenario's start.")),
+    rollout: Type.Optional(duration("Instances start spread evenly over this time.")),
+    calls: Type.Array(AgentCallSchema, { minItems: 1, maxItems: 20 }),
+  },
+  { description: "A workload that calls the Kubernetes API, e.g. a telemetry DaemonSet." },
 );
 
 export const ClusterClassSchema = strictObject(
@@ -98,6 +224,28 @@ export const ClusterClassSchema = strictObject(
       }),
     ),
     apiserver: Type.Optional(ApiserverSchema),
+    etcd: Type.Optional(
+      strictObject(
+        { cpu: Type.Optional(quantity("Cores the etcd leader can use for requests.")) },
+        { description: "The cluster's etcd." },
+      ),
+    ),
+    nodeLeases: Type.Optional(
+      Type.Boolean({
+        default: true,
+        description: "Every node's kubelet renews its Lease every 10 s.",
+      }),
+    ),
+    flowControl: Type.Optional(
+      Type.Array(FlowControlObjectSchema, {
+        maxItems: 1000,
+        description:
+          "FlowSchema and PriorityLevelConfiguration objects (flowcontrol.apiserver.k8s.io/v1) added to the version's bootstrap objects; one with a bootstrap name replaces it.",
+      }),
+    ),
+    agents: Type.Optional(
+      Type.Array(AgentSchema, { maxItems: 100, description: "Clients that call the apiserver." }),
+    ),
   },
   { description: "A class of identical clusters." },
 );
@@ -163,6 +311,7 @@ export const ScenarioSchema = strictObject(
 
 export type RawScenario = Static<typeof ScenarioSchema>;
 export type RawClusterClass = Static<typeof ClusterClassSchema>;
+export type RawAgent = Static<typeof AgentSchema>;
 
 /** The JSON Schema document printed by `kubestorm schema`. */
 export function scenarioJsonSchema(): Record<string, unknown> {

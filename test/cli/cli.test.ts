@@ -21,7 +21,7 @@ test("the same scenario and seed give byte-identical JSON; another seed gives ot
     start: string;
   };
   assert.equal(result.seed, 42);
-  assert.equal(result.simulatedSeconds, 5400);
+  assert.equal(result.simulatedSeconds, 1200);
   assert.equal(result.start, "2024-12-11T22:00:00.000Z");
   assert.equal((JSON.parse(other.stdout) as { seed: number }).seed, 43);
 });

@@ -28,9 +28,9 @@ test("a minimal scenario gets the documented defaults", () => {
 test("units, zones and defaults are resolved", () => {
   const scenario = loadScenarioFile(valid("fleet.yaml"));
   assert.equal(scenario.seed, 42);
-  assert.equal(scenario.durationSeconds, 5400);
+  assert.equal(scenario.durationSeconds, 1200);
   assert.equal(scenario.limits.wallClockSeconds, 120);
-  assert.equal(scenario.limits.maxEvents, 1_000_000);
+  assert.equal(scenario.limits.maxEvents, 100_000_000);
   // 14:00 PST is 22:00 UTC.
   assert.equal(new Date(scenario.start?.epochMs ?? 0).toISOString(), "2024-12-11T22:00:00.000Z");
   const [large, small] = scenario.clusters;
@@ -43,7 +43,20 @@ test("units, zones and defaults are resolved", () => {
     nodes: 100,
     podsPerNode: 30,
     kubernetesVersion: "1.29",
-    apiserver: { replicas: 3, cpuCores: undefined, memoryBytes: undefined },
+    apiserver: {
+      replicas: 3,
+      cpuCores: undefined,
+      memoryBytes: undefined,
+      apf: true,
+      maxRequestsInflight: 400,
+      maxMutatingRequestsInflight: 200,
+      requestTimeoutSeconds: 60,
+      featureGates: {},
+    },
+    etcd: { cpuCores: undefined },
+    nodeLeases: true,
+    flowControl: [],
+    agents: [],
   });
 });
 

@@ -1,0 +1,218 @@
+/**
+ * Builds one simulated cluster from a scenario's cluster class: the control plane with the
+ * model's defaults (docs/model.md), APF configured from the version's bootstrap objects plus
+ * the scenario's, kubelets renewing their leases, and the agents the scenario declares.
+ */
+import type { Simulation } from "../sim/index.js";
+import { apf, defaultFeatureGates, NODES_GROUP, type FeatureGates } from "../k8s/index.js";
+import { DEFAULT_COST_COEFFICIENTS } from "../k8s/cost/index.js";
+import type { ClusterClass, AgentCall } from "../scenario/index.js";
+import { Cluster, type ClusterObserver } from "../model/cluster.js";
+import type { ReplicaConfig } from "../model/apiserver.js";
+import { ApfAdmission, type ObjectCounts } from "../model/admission/apf.js";
+import { MaxInflightAdmission } from "../model/admission/max-inflight.js";
+import { PeriodicCallers, type RetryPolicy } from "../model/clients/periodic-callers.js";
+import type { RequestTemplate } from "../model/request.js";
+
+const GiB = 2 ** 30;
+
+/** Control-plane defaults; each is listed with its source in docs/model.md. */
+export const CONTROL_PLANE_DEFAULTS = {
+  apiserverCpuCores: 32,
+  apiserverMemoryBytes: 64 * GiB,
+  etcdCpuCores: 8,
+  objectBytes: { pods: 10_000, nodes: 15_000, leases: 500 },
+  replica: {
+    baseMemoryBytes: 1 * GiB,
+    watchCacheMemoryPerStoredByte: 2,
+    memoryPerWatchBytes: 10_000,
+    restartBackoffInitialSeconds: 10,
+    restartBackoffMaxSeconds: 300,
+    restartBackoffResetSeconds: 600,
+    startupSeconds: 20,
+  },
+  leaseRenewalSeconds: 10,
+  kubeletQps: 50,
+  kubeletBurst: 100,
+  leaseRetry: { kind: "backoff", initialSeconds: 0.2, maxSeconds: 7, factor: 2 } as RetryPolicy,
+  tickSeconds: 10,
+  clientGoMaxRetries: 10,
+  tightLoopRetrySeconds: 0.1,
+} as const;
+
+export interface BuiltCluster {
+  cluster: Cluster;
+  leases: PeriodicCallers | undefined;
+  agents: PeriodicCallers[];
+}
+
+export function buildCluster(
+  sim: Simulation,
+  spec: ClusterClass,
+  instanceName: string,
+  observer: ClusterObserver,
+): BuiltCluster {
+  const d = CONTROL_PLANE_DEFAULTS;
+  const featureGates: FeatureGates = {
+    ...defaultFeatureGates(spec.kubernetesVersion),
+    ...spec.apiserver.featureGates,
+  };
+  const { flowSchemas, priorityLevels } = flowControlObjects(spec);
+  const replica: ReplicaConfig = {
+    ...d.replica,
+    cpuCores: spec.apiserver.cpuCores ?? d.apiserverCpuCores,
+    memoryLimitBytes: spec.apiserver.memoryBytes ?? d.apiserverMemoryBytes,
+  };
+  // Admissions read the cluster's object counts when requests arrive, after it is built.
+  const objects: ObjectCounts = {
+    stats: (resource: string) => {
+      const stats = cluster.resources.get(resource);
+      return stats === undefined
+        ? undefined
+        : { objectCount: stats.count, averageObjectSizeBytes: stats.averageBytes };
+    },
+    watchers: (resource: string) => cluster.resources.get(resource)?.watchers ?? 0,
+  };
+  const cluster: Cluster = new Cluster(
+    sim,
+    {
+      name: instanceName,
+      nodes: spec.nodes,
+      podsPerNode: spec.podsPerNode,
+      version: spec.kubernetesVersion,
+      featureGates,
+      etcdSupportsRequestWatchProgress: true,
+      requestTimeoutSeconds: spec.apiserver.requestTimeoutSeconds,
+      replicas: spec.apiserver.replicas,
+      replica,
+      etcd: { serviceUnits: spec.etcd.cpuCores ?? d.etcdCpuCores },
+      objectBytes: d.objectBytes,
+      coefficients: DEFAULT_COST_COEFFICIENTS,
+      admissionFactory: () =>
+        spec.apiserver.apf
+          ? new ApfAdmission(
+              {
+                version: spec.kubernetesVersion,
+                featureGates,
+                etcdSupportsRequestWatchProgress: true,
+                flowSchemas,
+                priorityLevels,
+                serverConcurrencyLimit:
+                  spec.apiserver.maxRequestsInflight + spec.apiserver.maxMutatingRequestsInflight,
+                requestTimeoutSeconds: spec.apiserver.requestTimeoutSeconds,
+              },
+              objects,
+            )
+          : new MaxInflightAdmission(
+              spec.apiserver.maxRequestsInflight,
+              spec.apiserver.maxMutatingRequestsInflight,
+            ),
+      tickSeconds: d.tickSeconds,
+    },
+    observer,
+  );
+
+  const leases = spec.nodeLeases
+    ? new PeriodicCallers(
+        sim,
+        {
+          name: `${instanceName}/kubelet-lease`,
+          members: spec.nodes,
+          template: {
+            name: "kubelet update lease",
+            verb: "update",
+            resource: "leases",
+            apiGroup: "coordination.k8s.io",
+            scope: "namespace",
+            options: {},
+            encoding: "protobuf",
+            mutating: true,
+          },
+          userOf: (node) => ({
+            name: `system:node:node-${node}`,
+            groups: [NODES_GROUP, "system:authenticated"],
+          }),
+          periodSeconds: d.leaseRenewalSeconds,
+          startOf: () => 0,
+          qps: d.kubeletQps,
+          burst: d.kubeletBurst,
+          retry: d.leaseRetry,
+        },
+        cluster,
+      )
+    : undefined;
+
+  const agents: PeriodicCallers[] = [];
+  for (const agent of spec.agents) {
+    const members = agent.perNode ? spec.nodes : agent.replicas;
+    agent.calls.forEach((call, index) => {
+      agents.push(
+        new PeriodicCallers(
+          sim,
+          {
+            name: `${instanceName}/${agent.name}/${index}`,
+            members,
+            template: callTemplate(agent.name, call),
+            userOf: () => agent.user,
+            periodSeconds: call.everySeconds,
+            // A rollout starts members evenly over its duration.
+            startOf: (member) =>
+              agent.startSeconds + (members > 1 ? (agent.rolloutSeconds * member) / members : 0),
+            qps: call.qps,
+            burst: call.burst,
+            retry: retryPolicy(call),
+          },
+          cluster,
+        ),
+      );
+    });
+  }
+  return { cluster, leases, agents };
+}
+
+function callTemplate(agentName: string, call: AgentCall): RequestTemplate {
+  const mutating = call.verb !== "get" && call.verb !== "list";
+  return {
+    name: `${agentName} ${call.verb} ${call.resource}${call.scope === "node" ? " (node)" : ""}`,
+    verb: call.verb,
+    resource: call.resource,
+    apiGroup: call.resource === "leases" ? "coordination.k8s.io" : "",
+    scope: call.scope,
+    options: {
+      resourceVersion: call.resourceVersion,
+      limit: call.limit,
+      hasSelector: call.scope === "node",
+    },
+    encoding: call.encoding,
+    mutating,
+  };
+}
+
+function retryPolicy(call: AgentCall): RetryPolicy {
+  const d = CONTROL_PLANE_DEFAULTS;
+  switch (call.retry) {
+    case "client-go":
+      return { kind: "client-go", maxRetries: d.clientGoMaxRetries };
+    case "tight-loop":
+      return { kind: "tight-loop", delaySeconds: d.tightLoopRetrySeconds };
+    case "none":
+      return { kind: "client-go", maxRetries: 0 };
+  }
+}
+
+/** The version's bootstrap objects, with the scenario's added or replacing same-name ones. */
+function flowControlObjects(spec: ClusterClass): {
+  flowSchemas: apf.FlowSchema[];
+  priorityLevels: apf.PriorityLevelConfiguration[];
+} {
+  const bootstrap = apf.bootstrapConfiguration(spec.kubernetesVersion);
+  const flowSchemas = new Map(bootstrap.flowSchemas.map((o) => [o.metadata.name, o]));
+  const priorityLevels = new Map(
+    bootstrap.priorityLevelConfigurations.map((o) => [o.metadata.name, o]),
+  );
+  for (const object of spec.flowControl) {
+    if (object.kind === "FlowSchema") flowSchemas.set(object.metadata.name, object);
+    else priorityLevels.set(object.metadata.name, object as apf.PriorityLevelConfiguration);
+  }
+  return { flowSchemas: [...flowSchemas.values()], priorityLevels: [...priorityLevels.values()] };
+}

@@ -1,0 +1,274 @@
+/**
+ * Records what the simulated control planes do under the real metric names (the `cluster` and
+ * `instance` target labels say which process), plus client-side outcomes, and summarises each
+ * cluster against the scalability SLOs.
+ */
+import {
+  declareKubernetesMetrics,
+  histogramTotals,
+  histogramWindows,
+  KUBERNETES_METRIC as M,
+  MetricsRecorder,
+  type CounterHandle,
+  type GaugeHandle,
+  type HistogramHandle,
+} from "../metrics/index.js";
+import type { ApiserverReplica } from "../model/apiserver.js";
+import type { Cluster, ClusterObserver } from "../model/cluster.js";
+import { ApfAdmission } from "../model/admission/apf.js";
+import type { ApiRequest } from "../model/request.js";
+
+/** Client-side outcomes, including those the apiserver never saw (refused connections). */
+export const CLIENT_REQUESTS_TOTAL = "kubestorm_client_requests_total";
+export const CLIENT_REQUEST_DURATION = "kubestorm_client_request_duration_seconds";
+
+/** Scalability SLOs (kubernetes/community sig-scalability/slos/slos.md), p99 latency (s). */
+export const SLO_SECONDS = { mutating: 1, readSingle: 1, listCluster: 30 } as const;
+
+/** Availability below which a cluster counts as out of SLO (assumed; the SLOs speak of latency). */
+export const MIN_AVAILABILITY = 0.99;
+
+export interface RequestSummary {
+  client: string;
+  verb: string;
+  resource: string;
+  total: number;
+  ok: number;
+  tooManyRequests: number;
+  timeouts: number;
+  connectionErrors: number;
+  p50Seconds: number;
+  p99Seconds: number;
+  maxSeconds: number;
+}
+
+export interface ClusterSummary {
+  cluster: string;
+  oomKills: number;
+  peakMemoryBytes: number;
+  notReadySeconds: number;
+  requests: RequestSummary[];
+  /** Worst per-minute p99 of mutating and single-object requests, of LISTs (s). */
+  worstMinuteP99: { mutating: number; list: number };
+  /** Share of requests answered 200, over all clients. */
+  availability: number;
+  /** No OOM kill, availability ≥ 99 %, and per-minute p99s within the SLOs. */
+  withinSlo: boolean;
+}
+
+const LATENCY_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8,
+  10, 15, 20, 30, 45, 60,
+];
+
+interface ClientTally {
+  summary: RequestSummary;
+  latency: HistogramHandle;
+  codes: Map<number, CounterHandle>;
+}
+
+export class ControlPlaneObserver implements ClusterObserver {
+  readonly recorder: MetricsRecorder;
+  private readonly tallies = new Map<string, ClientTally>();
+  private readonly serverLatency = new Map<string, HistogramHandle>();
+  private readonly rejected = new Map<string, CounterHandle>();
+  private readonly gauges = new Map<string, GaugeHandle>();
+
+  constructor(durationSeconds: number, stepSeconds: number) {
+    this.recorder = new MetricsRecorder({ stepSeconds, endSeconds: durationSeconds });
+    declareKubernetesMetrics(this.recorder, "1.29");
+    this.recorder.declare({
+      name: CLIENT_REQUESTS_TOTAL,
+      help: "Requests as their clients saw them; code 0 is a refused or broken connection.",
+      type: "counter",
+      labelNames: ["cluster", "client", "code"],
+    });
+    this.recorder.declare({
+      name: CLIENT_REQUEST_DURATION,
+      help: "Latency as clients saw it, from sending to the answer or the client timeout.",
+      type: "histogram",
+      labelNames: ["cluster", "client"],
+      buckets: LATENCY_BUCKETS,
+    });
+  }
+
+  private tally(cluster: Cluster, request: ApiRequest): ClientTally {
+    const key = `${cluster.name}\0${request.template.name}`;
+    let tally = this.tallies.get(key);
+    if (tally === undefined) {
+      const t = request.template;
+      tally = {
+        summary: {
+          client: t.name,
+          verb: t.verb,
+          resource: t.resource,
+          total: 0,
+          ok: 0,
+          tooManyRequests: 0,
+          timeouts: 0,
+          connectionErrors: 0,
+          p50Seconds: 0,
+          p99Seconds: 0,
+          maxSeconds: 0,
+        },
+        latency: this.recorder.histogram(CLIENT_REQUEST_DURATION, {
+          cluster: cluster.name,
+          client: t.name,
+        }),
+        codes: new Map(),
+      };
+      this.tallies.set(key, tally);
+    }
+    return tally;
+  }
+
+  response(cluster: Cluster, request: ApiRequest, status: number, latencySeconds: number): void {
+    const now = Math.min(cluster.now, this.recorder.endSeconds);
+    const tally = this.tally(cluster, request);
+    const s = tally.summary;
+    s.total++;
+    if (status === 200) s.ok++;
+    else if (status === 429) s.tooManyRequests++;
+    else if (status === 504) s.timeouts++;
+    else if (status === 0) s.connectionErrors++;
+    if (latencySeconds > s.maxSeconds) s.maxSeconds = latencySeconds;
+    this.recorder.observe(tally.latency, now, latencySeconds);
+    let code = tally.codes.get(status);
+    if (code === undefined) {
+      code = this.recorder.counter(CLIENT_REQUESTS_TOTAL, {
+        cluster: cluster.name,
+        client: request.template.name,
+        code: String(status),
+      });
+      tally.codes.set(status, code);
+    }
+    this.recorder.add(code, now, 1);
+    if (status !== 0 && request.replica >= 0) {
+      const t = request.template;
+      const key = `${cluster.name}\0${request.replica}\0${t.verb}\0${t.resource}\0${t.scope}`;
+      let handle = this.serverLatency.get(key);
+      if (handle === undefined) {
+        handle = this.recorder.histogram(M.requestDurationSeconds, {
+          cluster: cluster.name,
+          instance: `apiserver-${request.replica}`,
+          verb: t.verb.toUpperCase(),
+          group: t.apiGroup,
+          resource: t.resource,
+          subresource: "",
+          scope: t.scope === "cluster" ? "cluster" : t.scope === "node" ? "cluster" : "namespace",
+        });
+        this.serverLatency.set(key, handle);
+      }
+      this.recorder.observe(handle, now, latencySeconds);
+    }
+  }
+
+  rejection(cluster: Cluster, request: ApiRequest, reason: string): void {
+    const key = `${cluster.name}\0${request.replica}\0${request.priorityLevel}\0${request.flowSchema}\0${reason}`;
+    let handle = this.rejected.get(key);
+    if (handle === undefined) {
+      handle = this.recorder.counter(M.flowcontrolRejectedRequestsTotal, {
+        cluster: cluster.name,
+        instance: `apiserver-${request.replica}`,
+        priority_level: request.priorityLevel,
+        flow_schema: request.flowSchema,
+        reason,
+      });
+      this.rejected.set(key, handle);
+    }
+    this.recorder.add(handle, Math.min(cluster.now, this.recorder.endSeconds), 1);
+  }
+
+  execution(): void {}
+
+  replicaDown(): void {}
+
+  private gauge(name: string, labels: Record<string, string>): GaugeHandle {
+    const key = `${name}\0${Object.values(labels).join("\0")}`;
+    let handle = this.gauges.get(key);
+    if (handle === undefined) {
+      handle = this.recorder.gauge(name, labels);
+      this.gauges.set(key, handle);
+    }
+    return handle;
+  }
+
+  tick(cluster: Cluster): void {
+    const now = cluster.now;
+    if (now > this.recorder.endSeconds) return;
+    for (const replica of cluster.replicas) {
+      const labels = { cluster: cluster.name, instance: `apiserver-${replica.index}` };
+      this.recorder.set(this.gauge(M.processResidentMemoryBytes, labels), now, replica.memoryBytes);
+      this.recordFlowControl(cluster, replica, now);
+    }
+  }
+
+  private recordFlowControl(cluster: Cluster, replica: ApiserverReplica, now: number): void {
+    const admission = replica.admissionControl;
+    if (!(admission instanceof ApfAdmission)) return;
+    for (const level of admission.levelState()) {
+      const labels = {
+        cluster: cluster.name,
+        instance: `apiserver-${replica.index}`,
+        priority_level: level.level,
+      };
+      // Kept per level: flow_schema is left empty (the sum over the level's schemas).
+      const bySchema = { ...labels, flow_schema: "" };
+      const executing = this.gauge(M.flowcontrolCurrentExecutingSeats, bySchema);
+      this.recorder.set(executing, now, level.executingSeats);
+      this.recorder.set(
+        this.gauge(M.flowcontrolCurrentInqueueRequests, bySchema),
+        now,
+        level.waiting,
+      );
+      this.recorder.set(this.gauge(M.flowcontrolCurrentLimitSeats, labels), now, level.limit);
+    }
+  }
+
+  /** Per cluster: outcomes per client, worst per-minute p99s, SLO verdict. */
+  summarize(cluster: Cluster): ClusterSummary {
+    const requests: RequestSummary[] = [];
+    let mutating = 0;
+    let list = 0;
+    for (const [key, tally] of this.tallies) {
+      if (!key.startsWith(`${cluster.name}\0`)) continue;
+      const where = { cluster: cluster.name, client: tally.summary.client };
+      const [perMinute] = histogramWindows(this.recorder, CLIENT_REQUEST_DURATION, {
+        where,
+        statistic: { quantile: 0.99 },
+      });
+      const worst = Math.max(0, ...perMinute.points.map((p) => p.value ?? 0));
+      if (tally.summary.verb === "list") list = Math.max(list, worst);
+      else mutating = Math.max(mutating, worst);
+      const [whole] = histogramTotals(this.recorder, CLIENT_REQUEST_DURATION, {
+        where,
+        quantiles: [0.5, 0.99],
+      });
+      // Bucket interpolation can overshoot the largest observation; never report beyond it.
+      const max = tally.summary.maxSeconds;
+      tally.summary.p50Seconds = Math.min(max, whole.quantiles[0].value ?? 0);
+      tally.summary.p99Seconds = Math.min(max, whole.quantiles[1].value ?? 0);
+      requests.push(tally.summary);
+    }
+    requests.sort((a, b) => (a.client < b.client ? -1 : a.client > b.client ? 1 : 0));
+    const oomKills = cluster.replicas.reduce((sum, r) => sum + r.oomKills, 0);
+    const total = requests.reduce((sum, r) => sum + r.total, 0);
+    const availability = total === 0 ? 1 : requests.reduce((sum, r) => sum + r.ok, 0) / total;
+    return {
+      cluster: cluster.name,
+      oomKills,
+      peakMemoryBytes: Math.max(...cluster.replicas.map((r) => r.peakMemoryBytes)),
+      notReadySeconds: Math.max(
+        ...cluster.replicas.map((r) => r.notReadySecondsUntil(cluster.now)),
+      ),
+      requests,
+      worstMinuteP99: { mutating, list },
+      availability,
+      withinSlo:
+        oomKills === 0 &&
+        availability >= MIN_AVAILABILITY &&
+        mutating <= SLO_SECONDS.mutating &&
+        list <= SLO_SECONDS.listCluster,
+    };
+  }
+}

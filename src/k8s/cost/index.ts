@@ -1,0 +1,2 @@
+export * from "./coefficients.js";
+export * from "./request-cost.js";

@@ -1,0 +1,317 @@
+/**
+ * One kube-apiserver replica: admission (APF or max-inflight), then each request's work on
+ * etcd and on the replica's CPU cores, memory held by in-flight responses, OOM kill, restart
+ * with watch-cache re-initialisation, and readiness that follows the real state.
+ */
+import type { Simulation } from "../sim/index.js";
+import { ProcessorSharingStation } from "./processor-sharing.js";
+import type { Etcd } from "./etcd.js";
+import {
+  ApiRequest,
+  STATUS_CONNECTION_ERROR,
+  STATUS_OK,
+  STATUS_TOO_MANY_REQUESTS,
+} from "./request.js";
+
+/** Admission control of one replica: APF, or the plain max-inflight limits. */
+export interface Admission {
+  /** A request arrives. */
+  admit(request: ApiRequest, now: number): AdmitDecision;
+  /** A request finished executing; returns the queued requests that start now. */
+  release(request: ApiRequest, now: number): ApiRequest[];
+  /** Its queue-wait deadline passed; true if it was still waiting (it is rejected). */
+  expire(request: ApiRequest, now: number): boolean;
+  /** Retry-After a rejection would carry now, for the request's level. */
+  retryAfterSeconds(request: ApiRequest, now: number): number;
+  /** Queue-wait limit (s), or undefined when the admission never queues. */
+  readonly queueWaitLimitSeconds: number | undefined;
+  /** The replica restarted: forget everything. */
+  reset(now: number): void;
+  /** Gives the admission a way to start requests and to schedule its own timers. */
+  attach?(
+    dispatch: (request: ApiRequest) => void,
+    schedule: (delaySeconds: number, run: () => void) => void,
+  ): void;
+  /** Periodic housekeeping (APF borrowing every 10 s); returns requests that start now. */
+  tick?(now: number): ApiRequest[];
+}
+
+export type AdmitDecision = "execute" | "queued" | "rejected";
+
+export interface ReplicaConfig {
+  cpuCores: number;
+  memoryLimitBytes: number;
+  /** Resident memory of an idle apiserver without its watch cache (bytes). */
+  baseMemoryBytes: number;
+  /** Watch-cache memory per byte of stored objects (decoded objects outweigh serialized). */
+  watchCacheMemoryPerStoredByte: number;
+  /** Memory per open watch (bytes). */
+  memoryPerWatchBytes: number;
+  /** Restart delays after successive crashes (s): kubelet's CrashLoopBackOff. */
+  restartBackoffInitialSeconds: number;
+  restartBackoffMaxSeconds: number;
+  /** Running this long without a crash resets the backoff (s). */
+  restartBackoffResetSeconds: number;
+  /** Start-up work before the replica serves: process start and informer sync (s). */
+  startupSeconds: number;
+}
+
+/** What a replica needs from its cluster. */
+export interface ReplicaHost {
+  /** Bytes of all stored objects, which the watch cache holds and reloads after a restart. */
+  storedBytes(): number;
+  /** etcd read time and CPU to fill the watch cache after a restart. */
+  watchCacheInitCost(): { etcdSeconds: number; cpuSeconds: number };
+  respond(request: ApiRequest, status: number, retryAfterSeconds: number): void;
+  replicaDown(replica: ApiserverReplica): void;
+  replicaReady(replica: ApiserverReplica): void;
+  /** Observations for metrics. */
+  observeExecution(request: ApiRequest, replica: ApiserverReplica): void;
+  observeRejection(
+    request: ApiRequest,
+    reason: "queue-full" | "time-out" | "concurrency-limit",
+  ): void;
+}
+
+export type ReplicaState = "running" | "down" | "starting";
+
+export class ApiserverReplica {
+  state: ReplicaState = "running";
+  /** Bumped at each crash, so work scheduled before it is recognised as stale. */
+  generation = 0;
+  readonly cpu: ProcessorSharingStation;
+  memoryBytes = 0;
+  peakMemoryBytes = 0;
+  oomKills = 0;
+  watchers = 0;
+  private readonly inFlight = new Set<ApiRequest>();
+  private inFlightMemory = 0;
+  private crashes = 0;
+  private lastStart = 0;
+  private downSince = NaN;
+  /** Seconds spent not ready. */
+  notReadySeconds = 0;
+
+  constructor(
+    readonly index: number,
+    private readonly sim: Simulation,
+    private readonly config: ReplicaConfig,
+    private readonly etcd: Etcd,
+    private readonly admission: Admission,
+    private readonly host: ReplicaHost,
+  ) {
+    this.cpu = new ProcessorSharingStation(sim, config.cpuCores);
+    admission.attach?.(
+      (request) => this.execute(request),
+      (delay, run) => this.sim.schedule(delay, run),
+    );
+    this.updateMemory();
+  }
+
+  get admissionControl(): Admission {
+    return this.admission;
+  }
+
+  get ready(): boolean {
+    return this.state === "running";
+  }
+
+  get executing(): number {
+    return this.inFlight.size;
+  }
+
+  /** A request reaches this replica (the load balancer chose it). */
+  receive(request: ApiRequest): void {
+    request.replica = this.index;
+    this.inFlight.add(request);
+    const decision = this.admission.admit(request, this.sim.now);
+    if (decision === "execute") {
+      this.execute(request);
+    } else if (decision === "queued") {
+      const limit = this.admission.queueWaitLimitSeconds ?? 0;
+      request.queueTimeout = this.sim.schedule(limit, this.onQueueTimeout, request);
+    } else {
+      this.reject(request, "queue-full");
+    }
+  }
+
+  /** A watch is established on this replica (it survives until the replica dies). */
+  addWatcher(): void {
+    this.watchers++;
+    this.updateMemory();
+  }
+
+  removeWatcher(): void {
+    this.watchers = Math.max(0, this.watchers - 1);
+    this.updateMemory();
+  }
+
+  /** Periodic housekeeping from the cluster's shared tick. */
+  tick(): void {
+    if (this.state !== "running" || this.admission.tick === undefined) return;
+    for (const next of this.admission.tick(this.sim.now)) this.execute(next);
+  }
+
+  private reject(
+    request: ApiRequest,
+    reason: "queue-full" | "time-out" | "concurrency-limit",
+  ): void {
+    this.inFlight.delete(request);
+    this.host.observeRejection(request, reason);
+    this.host.respond(
+      request,
+      STATUS_TOO_MANY_REQUESTS,
+      this.admission.retryAfterSeconds(request, this.sim.now),
+    );
+  }
+
+  private readonly onQueueTimeout = (request: ApiRequest): void => {
+    request.queueTimeout = -1;
+    if (this.state !== "running" || !this.inFlight.has(request)) return;
+    if (this.admission.expire(request, this.sim.now)) this.reject(request, "time-out");
+  };
+
+  private execute(request: ApiRequest): void {
+    // A dispatch that arrives after a crash (a batch dispatched together) belongs to the dead
+    // process: the crash has answered it already.
+    if (!this.inFlight.has(request)) return;
+    if (request.queueTimeout >= 0) {
+      this.sim.cancel(request.queueTimeout);
+      request.queueTimeout = -1;
+    }
+    request.executionStartedAt = this.sim.now;
+    const memory = request.readCost?.memoryBytes ?? request.writeCost?.memoryBytes ?? 0;
+    request.memoryHeld = memory;
+    this.inFlightMemory += memory;
+    this.updateMemory();
+    if (this.memoryBytes > this.config.memoryLimitBytes) {
+      this.oomKill();
+      return;
+    }
+    const etcdSeconds = request.readCost?.etcdSeconds ?? request.writeCost?.etcdSeconds ?? 0;
+    if (etcdSeconds > 0) {
+      this.etcd.submit(etcdSeconds, this.afterEtcd, {
+        replica: this,
+        request,
+        generation: this.generation,
+      });
+    } else {
+      this.startCpu(request);
+    }
+  }
+
+  private readonly afterEtcd = (job: {
+    replica: ApiserverReplica;
+    request: ApiRequest;
+    generation: number;
+  }): void => {
+    // etcd finishes reads for a replica that died meanwhile: the result is thrown away.
+    if (job.generation !== this.generation) return;
+    this.startCpu(job.request);
+  };
+
+  private startCpu(request: ApiRequest): void {
+    const cpuSeconds = request.readCost?.cpuSeconds ?? request.writeCost?.cpuSeconds ?? 0;
+    this.cpu.submit(cpuSeconds, this.afterCpu, request);
+  }
+
+  private readonly afterCpu = (request: ApiRequest): void => {
+    this.inFlight.delete(request);
+    this.inFlightMemory -= request.memoryHeld;
+    request.memoryHeld = 0;
+    this.updateMemory();
+    const fanOut = request.writeCost?.fanOutCpuSeconds ?? 0;
+    if (fanOut > 0) this.cpu.submit(fanOut, noop, request);
+    this.host.observeExecution(request, this);
+    this.host.respond(request, STATUS_OK, 0);
+    for (const next of this.admission.release(request, this.sim.now)) this.execute(next);
+  };
+
+  private updateMemory(): void {
+    const c = this.config;
+    const base =
+      this.state === "down"
+        ? 0
+        : c.baseMemoryBytes +
+          this.host.storedBytes() * c.watchCacheMemoryPerStoredByte +
+          this.watchers * c.memoryPerWatchBytes;
+    this.memoryBytes = base + this.inFlightMemory;
+    if (this.memoryBytes > this.peakMemoryBytes) this.peakMemoryBytes = this.memoryBytes;
+  }
+
+  /** Memory passed the limit: the kernel kills the process; every request and watch is lost. */
+  oomKill(): void {
+    this.oomKills++;
+    this.crash();
+  }
+
+  private crash(): void {
+    const now = this.sim.now;
+    if (now - this.lastStart >= this.config.restartBackoffResetSeconds) this.crashes = 0;
+    const delay = Math.min(
+      this.config.restartBackoffMaxSeconds,
+      this.config.restartBackoffInitialSeconds * 2 ** this.crashes,
+    );
+    this.crashes++;
+    this.state = "down";
+    this.downSince = now;
+    this.generation++;
+    this.cpu.abortAll();
+    this.admission.reset(now);
+    const lost = [...this.inFlight];
+    this.inFlight.clear();
+    this.inFlightMemory = 0;
+    this.watchers = 0;
+    this.updateMemory();
+    for (const request of lost) {
+      if (request.queueTimeout >= 0) {
+        this.sim.cancel(request.queueTimeout);
+        request.queueTimeout = -1;
+      }
+      this.host.respond(request, STATUS_CONNECTION_ERROR, 0);
+    }
+    this.host.replicaDown(this);
+    this.sim.schedule(delay, this.onRestart, this.generation);
+  }
+
+  private readonly onRestart = (generation: number): void => {
+    if (generation !== this.generation) return;
+    this.state = "starting";
+    this.updateMemory();
+    // Filling the watch cache is a full read of every resource from etcd, then decoding.
+    const init = this.host.watchCacheInitCost();
+    this.sim.schedule(this.config.startupSeconds, () => {
+      if (generation !== this.generation) return;
+      this.etcd.submit(
+        init.etcdSeconds,
+        () => {
+          if (generation !== this.generation) return;
+          this.cpu.submit(
+            init.cpuSeconds,
+            () => {
+              if (generation !== this.generation) return;
+              this.becomeReady();
+            },
+            undefined,
+          );
+        },
+        undefined,
+      );
+    });
+  };
+
+  private becomeReady(): void {
+    this.state = "running";
+    this.lastStart = this.sim.now;
+    if (!Number.isNaN(this.downSince)) this.notReadySeconds += this.sim.now - this.downSince;
+    this.downSince = NaN;
+    this.host.replicaReady(this);
+  }
+
+  /** Seconds not ready so far, including an ongoing outage. */
+  notReadySecondsUntil(now: number): number {
+    return this.notReadySeconds + (Number.isNaN(this.downSince) ? 0 : now - this.downSince);
+  }
+}
+
+function noop(): void {}

@@ -1,0 +1,235 @@
+/**
+ * One cluster's control plane: apiserver replicas behind a load balancer, etcd, the stored
+ * objects (as counts and sizes), and the client populations that call it.
+ */
+import type { RandomStream, Simulation } from "../sim/index.js";
+import type { FeatureGates, KubernetesVersion } from "../k8s/index.js";
+import {
+  DEFAULT_COST_COEFFICIENTS,
+  getCost,
+  listCost,
+  writeCost,
+  type CostCoefficients,
+  type ServerProfile,
+} from "../k8s/cost/index.js";
+import {
+  ApiserverReplica,
+  type Admission,
+  type ReplicaConfig,
+  type ReplicaHost,
+} from "./apiserver.js";
+import { Etcd, type EtcdConfig } from "./etcd.js";
+import { ApiRequest, STATUS_CONNECTION_ERROR, STATUS_GATEWAY_TIMEOUT } from "./request.js";
+import type { RequestTransport } from "./clients/periodic-callers.js";
+
+/** Stored objects of one resource, as the cost model sees them. */
+export interface ResourceStats {
+  count: number;
+  averageBytes: number;
+  /** Open watches on this resource across the cluster, for write fan-out. */
+  watchers: number;
+}
+
+export interface ClusterModelConfig {
+  name: string;
+  nodes: number;
+  podsPerNode: number;
+  version: KubernetesVersion;
+  featureGates: FeatureGates;
+  /** etcd answers watch progress requests (≥ 3.4.31 / 3.5.13): consistent reads from cache. */
+  etcdSupportsRequestWatchProgress: boolean;
+  requestTimeoutSeconds: number;
+  replicas: number;
+  replica: ReplicaConfig;
+  etcd: EtcdConfig;
+  objectBytes: { pods: number; nodes: number; leases: number };
+  coefficients: CostCoefficients;
+  /** Creates each replica's admission control (APF or max-inflight). */
+  admissionFactory: (replicaIndex: number) => Admission;
+  /** Housekeeping period: APF borrowing and gauge sampling (s). */
+  tickSeconds: number;
+}
+
+/** Where the cluster reports what happens, for metrics. */
+export interface ClusterObserver {
+  response(cluster: Cluster, request: ApiRequest, status: number, latencySeconds: number): void;
+  rejection(cluster: Cluster, request: ApiRequest, reason: string): void;
+  execution(cluster: Cluster, request: ApiRequest, replica: ApiserverReplica): void;
+  replicaDown(cluster: Cluster, replica: ApiserverReplica): void;
+  tick(cluster: Cluster): void;
+}
+
+export class Cluster implements RequestTransport, ReplicaHost {
+  readonly replicas: ApiserverReplica[] = [];
+  readonly etcd: Etcd;
+  readonly resources: Map<string, ResourceStats>;
+  readonly server: ServerProfile;
+  private readonly random: RandomStream;
+  private readonly readyReplicas: ApiserverReplica[] = [];
+  /** Called when a replica dies, so watch-holding populations can react. */
+  readonly onReplicaDown: ((replica: ApiserverReplica) => void)[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly config: ClusterModelConfig,
+    private readonly observer: ClusterObserver,
+  ) {
+    this.random = sim.random(`cluster/${config.name}/load-balancer`);
+    this.etcd = new Etcd(sim, config.etcd);
+    this.server = {
+      version: config.version,
+      featureGates: config.featureGates,
+      storage: { etcdSupportsRequestWatchProgress: config.etcdSupportsRequestWatchProgress },
+      coefficients: config.coefficients,
+    };
+    const { nodes, podsPerNode, objectBytes } = config;
+    this.resources = new Map([
+      [
+        "pods",
+        { count: Math.round(nodes * podsPerNode), averageBytes: objectBytes.pods, watchers: 0 },
+      ],
+      ["nodes", { count: nodes, averageBytes: objectBytes.nodes, watchers: 0 }],
+      ["leases", { count: nodes, averageBytes: objectBytes.leases, watchers: 0 }],
+    ]);
+    for (let i = 0; i < config.replicas; i++) {
+      const replica = new ApiserverReplica(
+        i,
+        sim,
+        config.replica,
+        this.etcd,
+        config.admissionFactory(i),
+        this,
+      );
+      this.replicas.push(replica);
+      this.readyReplicas.push(replica);
+    }
+    sim.schedule(config.tickSeconds, this.onTick, this);
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get now(): number {
+    return this.sim.now;
+  }
+
+  /** The load balancer: a ready replica at random; none ready is a refused connection. */
+  send(request: ApiRequest): void {
+    request.clientTimeout = this.sim.schedule(
+      this.config.requestTimeoutSeconds,
+      this.onClientTimeout,
+      request,
+    );
+    if (this.readyReplicas.length === 0) {
+      this.respond(request, STATUS_CONNECTION_ERROR, 0);
+      return;
+    }
+    const replica =
+      this.readyReplicas.length === 1
+        ? this.readyReplicas[0]
+        : this.readyReplicas[Math.floor(this.random.next() * this.readyReplicas.length)];
+    this.priceRequest(request);
+    replica.receive(request);
+  }
+
+  /** Fixes what the request costs from the objects stored now. */
+  private priceRequest(request: ApiRequest): void {
+    const template = request.template;
+    const stats = this.resources.get(template.resource);
+    const count = stats?.count ?? 0;
+    const averageBytes = stats?.averageBytes ?? 1000;
+    switch (template.verb) {
+      case "list": {
+        const matching =
+          template.scope === "node"
+            ? template.resource === "pods"
+              ? this.config.podsPerNode
+              : 1
+            : count;
+        request.readCost = listCost(
+          {
+            storedObjects: count,
+            matchingObjects: matching,
+            averageObjectBytes: averageBytes,
+            indexedSelector: template.scope === "node" && template.resource === "pods",
+          },
+          template.options,
+          template.encoding,
+          this.server,
+        );
+        break;
+      }
+      case "get":
+      case "watch":
+        request.readCost = getCost(averageBytes, template.options, template.encoding, this.server);
+        break;
+      default:
+        request.writeCost = writeCost(averageBytes, stats?.watchers ?? 0, this.server);
+    }
+  }
+
+  respond(request: ApiRequest, status: number, retryAfterSeconds: number): void {
+    if (request.answered) return;
+    request.answered = true;
+    if (request.clientTimeout >= 0) {
+      this.sim.cancel(request.clientTimeout);
+      request.clientTimeout = -1;
+    }
+    this.observer.response(this, request, status, this.sim.now - request.sentAt);
+    request.sink.onResponse(request, status, retryAfterSeconds);
+  }
+
+  /** The client stops waiting; the apiserver's work goes on until it finishes. */
+  private readonly onClientTimeout = (request: ApiRequest): void => {
+    request.clientTimeout = -1;
+    this.respond(request, STATUS_GATEWAY_TIMEOUT, 0);
+  };
+
+  storedBytes(): number {
+    let bytes = 0;
+    for (const stats of this.resources.values()) bytes += stats.count * stats.averageBytes;
+    return bytes;
+  }
+
+  watchCacheInitCost(): { etcdSeconds: number; cpuSeconds: number } {
+    const c = this.config.coefficients ?? DEFAULT_COST_COEFFICIENTS;
+    const bytes = this.storedBytes();
+    return {
+      etcdSeconds: c.etcdRangeBaseSeconds + bytes * c.etcdRangeSecondsPerByte,
+      cpuSeconds: bytes * c.decodeCpuSecondsPerByte,
+    };
+  }
+
+  replicaDown(replica: ApiserverReplica): void {
+    const at = this.readyReplicas.indexOf(replica);
+    if (at >= 0) this.readyReplicas.splice(at, 1);
+    this.observer.replicaDown(this, replica);
+    for (const listener of this.onReplicaDown) listener(replica);
+  }
+
+  replicaReady(replica: ApiserverReplica): void {
+    if (!this.readyReplicas.includes(replica)) {
+      this.readyReplicas.push(replica);
+      this.readyReplicas.sort((a, b) => a.index - b.index);
+    }
+  }
+
+  get readyCount(): number {
+    return this.readyReplicas.length;
+  }
+
+  observeExecution(request: ApiRequest, replica: ApiserverReplica): void {
+    this.observer.execution(this, request, replica);
+  }
+
+  observeRejection(request: ApiRequest, reason: string): void {
+    this.observer.rejection(this, request, reason);
+  }
+
+  private readonly onTick = (): void => {
+    for (const replica of this.replicas) replica.tick();
+    this.observer.tick(this);
+    this.sim.schedule(this.config.tickSeconds, this.onTick, this);
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * A request in flight between a simulated client and the apiservers. Clients of a population
+ * share one RequestTemplate (what they call); a request carries the member index so that the
+ * response reaches the right row of the population's arrays.
+ */
+import type { apf } from "../k8s/index.js";
+import type { Encoding, ReadCost, WriteCost } from "../k8s/cost/index.js";
+import type { ListOptions } from "../k8s/apf/index.js";
+import type { UserInfo } from "../k8s/index.js";
+
+export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
+
+/** Where a LIST looks: every object of the resource, one namespace, or one node's pods. */
+export type ListScope = "cluster" | "namespace" | "node";
+
+export interface RequestTemplate {
+  /** Label for metrics and reports, e.g. "telemetry-agent list pods". */
+  name: string;
+  verb: Verb;
+  resource: string;
+  apiGroup: string;
+  scope: ListScope;
+  options: ListOptions;
+  encoding: Encoding;
+  /** True for requests the apiserver counts as mutating (max-inflight split, seats). */
+  mutating: boolean;
+}
+
+/** Final status of a request as the client sees it: HTTP codes, 0 for a broken connection. */
+export const STATUS_OK = 200;
+export const STATUS_TOO_MANY_REQUESTS = 429;
+export const STATUS_GATEWAY_TIMEOUT = 504;
+export const STATUS_CONNECTION_ERROR = 0;
+
+export interface ResponseSink {
+  /** Called once per request with the final status; `retryAfter` in seconds for 429. */
+  onResponse(request: ApiRequest, status: number, retryAfterSeconds: number): void;
+}
+
+export class ApiRequest {
+  /** Set when the client stops waiting (timeout) or the response is delivered. */
+  answered = false;
+  /** Seats, CPU, etcd and memory the request costs, fixed when it reaches a replica. */
+  readCost: ReadCost | undefined = undefined;
+  writeCost: WriteCost | undefined = undefined;
+  memoryHeld = 0;
+  /** Kernel handles of this request's pending timers, to cancel them when it ends. */
+  clientTimeout = -1;
+  queueTimeout = -1;
+  /** Opaque per-replica admission state (the APF ticket). */
+  admissionTicket: unknown = undefined;
+  classification: apf.Classification | undefined = undefined;
+  priorityLevel = "";
+  flowSchema = "";
+  replica = -1;
+  executionStartedAt = NaN;
+
+  constructor(
+    readonly template: RequestTemplate,
+    readonly member: number,
+    readonly user: UserInfo,
+    readonly sink: ResponseSink,
+    readonly sentAt: number,
+    readonly attempt: number,
+  ) {}
+}

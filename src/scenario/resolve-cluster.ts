@@ -1,0 +1,249 @@
+/**
+ * A cluster class of a scenario with defaults and units resolved, and the checks the schema
+ * cannot express (names that refer to each other, identities, durations in range).
+ */
+import type { FeatureGates } from "../k8s/features.js";
+import type { UserInfo } from "../k8s/index.js";
+import { serviceAccountUser } from "../k8s/index.js";
+import { bootstrapConfiguration } from "../k8s/apf/index.js";
+import {
+  LIMITS,
+  KUBERNETES_VERSIONS,
+  type KubernetesVersion,
+  type RawClusterClass,
+} from "./schema.js";
+import type { FlowControlObject } from "./flowcontrol-schema.js";
+import { parseDuration, parseQuantity } from "./units.js";
+import { describeValue } from "./diagnostics.js";
+
+export interface AgentCall {
+  verb: "get" | "list" | "create" | "update" | "patch" | "delete";
+  resource: "pods" | "nodes" | "leases";
+  scope: "cluster" | "namespace" | "node";
+  resourceVersion: string;
+  limit: number;
+  everySeconds: number;
+  encoding: "json" | "protobuf";
+  qps: number;
+  burst: number;
+  retry: "client-go" | "tight-loop" | "none";
+}
+
+export interface Agent {
+  name: string;
+  user: UserInfo;
+  perNode: boolean;
+  replicas: number;
+  startSeconds: number;
+  rolloutSeconds: number;
+  calls: AgentCall[];
+}
+
+export interface ClusterClass {
+  name: string;
+  /** Identical clusters in the fleet that this class stands for. */
+  count: number;
+  nodes: number;
+  podsPerNode: number;
+  kubernetesVersion: KubernetesVersion;
+  apiserver: {
+    replicas: number;
+    /** Undefined when the scenario leaves it to the model's default. */
+    cpuCores: number | undefined;
+    memoryBytes: number | undefined;
+    apf: boolean;
+    maxRequestsInflight: number;
+    maxMutatingRequestsInflight: number;
+    requestTimeoutSeconds: number;
+    featureGates: Partial<FeatureGates>;
+  };
+  etcd: { cpuCores: number | undefined };
+  nodeLeases: boolean;
+  flowControl: FlowControlObject[];
+  agents: Agent[];
+}
+
+export type Report = (segments: (string | number)[], message: string) => void;
+
+export function resolveClusterClass(
+  raw: RawClusterClass,
+  path: (string | number)[],
+  report: Report,
+): ClusterClass {
+  const apiserver = raw.apiserver ?? {};
+  const version = raw.kubernetesVersion ?? KUBERNETES_VERSIONS[0];
+  checkFlowControlReferences(raw.flowControl ?? [], version, [...path, "flowControl"], report);
+  return {
+    name: raw.name,
+    count: raw.count ?? 1,
+    nodes: raw.nodes,
+    podsPerNode: raw.podsPerNode ?? 30,
+    kubernetesVersion: version,
+    apiserver: {
+      replicas: apiserver.replicas ?? 3,
+      cpuCores: checkedQuantity(
+        apiserver.cpu,
+        [...path, "apiserver", "cpu"],
+        0.001,
+        LIMITS.maxCpuCores,
+        "cores",
+        report,
+      ),
+      memoryBytes: checkedQuantity(
+        apiserver.memory,
+        [...path, "apiserver", "memory"],
+        2 ** 20,
+        LIMITS.maxMemoryBytes,
+        "bytes",
+        report,
+      ),
+      apf: apiserver.apf ?? true,
+      maxRequestsInflight: apiserver.maxRequestsInflight ?? 400,
+      maxMutatingRequestsInflight: apiserver.maxMutatingRequestsInflight ?? 200,
+      requestTimeoutSeconds:
+        apiserver.requestTimeout === undefined
+          ? 60
+          : checkedDuration(
+              apiserver.requestTimeout,
+              [...path, "apiserver", "requestTimeout"],
+              1,
+              3600,
+              report,
+            ),
+      featureGates: (apiserver.featureGates ?? {}) as Partial<FeatureGates>,
+    },
+    etcd: {
+      cpuCores: checkedQuantity(
+        raw.etcd?.cpu,
+        [...path, "etcd", "cpu"],
+        0.001,
+        LIMITS.maxCpuCores,
+        "cores",
+        report,
+      ),
+    },
+    nodeLeases: raw.nodeLeases ?? true,
+    flowControl: (raw.flowControl ?? []) as FlowControlObject[],
+    agents: (raw.agents ?? []).map((agent, index) =>
+      resolveAgent(agent, [...path, "agents", index], report),
+    ),
+  };
+}
+
+function resolveAgent(
+  raw: NonNullable<RawClusterClass["agents"]>[number],
+  path: (string | number)[],
+  report: Report,
+): Agent {
+  let user: UserInfo;
+  if (raw.serviceAccount !== undefined && raw.user !== undefined) {
+    report(path, "give either serviceAccount or user, not both");
+  }
+  if (raw.serviceAccount !== undefined) {
+    user = serviceAccountUser(raw.serviceAccount.namespace, raw.serviceAccount.name);
+  } else if (raw.user !== undefined) {
+    user = { name: raw.user.name, groups: [...(raw.user.groups ?? []), "system:authenticated"] };
+  } else {
+    report(
+      path,
+      "missing identity: give serviceAccount (e.g. { namespace: monitoring, name: agent }) or user",
+    );
+    user = { name: "system:anonymous", groups: [] };
+  }
+  const perNode = raw.perNode ?? raw.replicas === undefined;
+  if (perNode && raw.replicas !== undefined)
+    report([...path, "replicas"], "replicas does not apply when perNode is true");
+  return {
+    name: raw.name,
+    user,
+    perNode,
+    replicas: raw.replicas ?? 1,
+    startSeconds:
+      raw.start === undefined
+        ? 0
+        : checkedDuration(raw.start, [...path, "start"], 0, LIMITS.maxDurationSeconds, report),
+    rolloutSeconds:
+      raw.rollout === undefined
+        ? 0
+        : checkedDuration(raw.rollout, [...path, "rollout"], 0, LIMITS.maxDurationSeconds, report),
+    calls: raw.calls.map((call, index) => ({
+      verb: call.verb,
+      resource: call.resource,
+      scope: call.scope ?? "cluster",
+      resourceVersion: call.resourceVersion ?? "",
+      limit: call.limit ?? 0,
+      everySeconds: checkedDuration(
+        call.every,
+        [...path, "calls", index, "every"],
+        0.001,
+        LIMITS.maxDurationSeconds,
+        report,
+      ),
+      encoding: call.encoding ?? "json",
+      qps: call.qps ?? 5,
+      burst: call.burst ?? 10,
+      retry: call.retry ?? "client-go",
+    })),
+  };
+}
+
+/** A FlowSchema must name a PriorityLevelConfiguration that exists (given or bootstrap). */
+function checkFlowControlReferences(
+  objects: readonly FlowControlObject[],
+  version: KubernetesVersion,
+  path: (string | number)[],
+  report: Report,
+): void {
+  const levels = new Set(
+    bootstrapConfiguration(version).priorityLevelConfigurations.map((l) => l.metadata.name),
+  );
+  for (const object of objects)
+    if (object.kind === "PriorityLevelConfiguration") levels.add(object.metadata.name);
+  objects.forEach((object, index) => {
+    if (object.kind !== "FlowSchema") return;
+    const name = object.spec.priorityLevelConfiguration.name;
+    if (!levels.has(name)) {
+      report(
+        [...path, index, "spec", "priorityLevelConfiguration", "name"],
+        `no PriorityLevelConfiguration named ${JSON.stringify(name)}; known: ${[...levels].sort().join(", ")}`,
+      );
+    }
+  });
+}
+
+export function checkedDuration(
+  text: string,
+  path: (string | number)[],
+  min: number,
+  max: number,
+  report: Report,
+): number {
+  const seconds = parseDuration(text);
+  if (seconds === undefined || seconds < min || seconds > max) {
+    const low = min === 0 ? "0s" : min < 1 ? `${min * 1000}ms` : `${min}s`;
+    const high = max >= 86_400 ? `${max / 86_400}d` : `${max}s`;
+    report(path, `expected a duration from ${low} to ${high}, found ${describeValue(text)}`);
+    return 0;
+  }
+  return seconds;
+}
+
+export function checkedQuantity(
+  value: string | number | undefined,
+  path: (string | number)[],
+  min: number,
+  max: number,
+  unit: string,
+  report: Report,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const amount = parseQuantity(value);
+  if (amount === undefined || amount < min || amount > max) {
+    report(
+      path,
+      `expected a quantity from ${min} to ${max} ${unit}, found ${JSON.stringify(value)}`,
+    );
+    return undefined;
+  }
+  return amount;
+}
