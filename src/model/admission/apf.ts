@@ -80,18 +80,18 @@ export class ApfAdmission implements Admission {
       this.levels.set(name, {
         concurrency,
         exempt,
-        queueSet: exempt
-          ? undefined
-          : new apf.QueueSet<ApiRequest>(
-              {
-                name,
-                concurrencyLimit: concurrency.initialCL,
-                queues: queuing?.type === "Queue" ? (queuing.queuing?.queues ?? 0) : 0,
-                handSize: queuing?.queuing?.handSize ?? 1,
-                queueLengthLimit: queuing?.queuing?.queueLengthLimit ?? 0,
-              },
-              { seatDemand: demand },
-            ),
+        // The exempt level gets a QueueSet too (queues < 0: never limited) so that its seat
+        // demand is measured, as upstream's borrowing expects from 1.31 on.
+        queueSet: new apf.QueueSet<ApiRequest>(
+          {
+            name,
+            concurrencyLimit: concurrency.initialCL,
+            queues: exempt ? -1 : queuing?.type === "Queue" ? (queuing.queuing?.queues ?? 0) : 0,
+            handSize: queuing?.queuing?.handSize ?? 1,
+            queueLengthLimit: queuing?.queuing?.queueLengthLimit ?? 0,
+          },
+          { seatDemand: demand },
+        ),
         demand,
         currentCL: concurrency.initialCL,
       });
@@ -124,7 +124,7 @@ export class ApfAdmission implements Admission {
     request.flowSchema = classification.flowSchema.metadata.name;
     request.priorityLevel = classification.priorityLevel.metadata.name;
     const level = this.levels.get(request.priorityLevel);
-    if (level === undefined || level.exempt || level.queueSet === undefined) return "execute";
+    if (level === undefined || level.queueSet === undefined) return "execute";
     const template = request.template;
     const stats = this.objects.stats(template.resource);
     const estimate = apf.estimateWork(
@@ -159,7 +159,7 @@ export class ApfAdmission implements Admission {
     const queueSet = level.queueSet;
     const dispatched = queueSet.finishExecution(now, ticket).map((t) => t.payload);
     const latency = apf.additionalLatencySeconds(ticket.estimate);
-    if (ticket.estimate.finalSeats > 0 && latency > 0) {
+    if (ticket.state === "lingering") {
       // The final seats stay taken while watch events go out; then they free more dispatches.
       this.schedule(latency, () => {
         if (this.levels.get(request.priorityLevel)?.queueSet !== queueSet) return;
