@@ -5,7 +5,7 @@
  * carrying its row index, never an object with timers of its own.
  */
 import type { Simulation, RandomStream } from "../../sim/index.js";
-import type { UserInfo } from "../../k8s/index.js";
+import { clientGo, type UserInfo } from "../../k8s/index.js";
 import {
   ApiRequest,
   STATUS_CONNECTION_ERROR,
@@ -125,15 +125,11 @@ export class PeriodicCallers implements ResponseSink {
     else this.onSend(member);
   }
 
-  /** x/time/rate reservation: tokens refill at qps up to burst; a negative balance waits. */
+  /** client-go's token bucket (the ported x/time/rate reservation); qps <= 0 means no limit. */
   private reserveToken(member: number): number {
     const { qps, burst } = this.config;
     if (!(qps > 0)) return 0;
-    const now = this.sim.now;
-    const tokens = Math.min(burst, this.tokens[member] + (now - this.tokensAt[member]) * qps) - 1;
-    this.tokens[member] = tokens;
-    this.tokensAt[member] = now;
-    return tokens >= 0 ? 0 : -tokens / qps;
+    return clientGo.reserveTokenAt(this.tokens, this.tokensAt, member, this.sim.now, qps, burst);
   }
 
   private readonly onSend = (member: number): void => {
