@@ -4,7 +4,13 @@
  * the scenario's, kubelets renewing their leases, and the agents the scenario declares.
  */
 import type { Simulation } from "../sim/index.js";
-import { apf, defaultFeatureGates, NODES_GROUP, type FeatureGates } from "../k8s/index.js";
+import {
+  apf,
+  defaultFeatureGates,
+  NODES_GROUP,
+  type FeatureGates,
+  type KubernetesVersion,
+} from "../k8s/index.js";
 import { DEFAULT_COST_COEFFICIENTS } from "../k8s/cost/index.js";
 import type { ClusterClass, AgentCall } from "../scenario/index.js";
 import { Cluster, type ClusterObserver } from "../model/cluster.js";
@@ -25,7 +31,6 @@ export const CONTROL_PLANE_DEFAULTS = {
   replica: {
     baseMemoryBytes: 1 * GiB,
     watchCacheMemoryPerStoredByte: 2,
-    memoryPerWatchBytes: 10_000,
     restartBackoffInitialSeconds: 10,
     restartBackoffMaxSeconds: 300,
     restartBackoffResetSeconds: 600,
@@ -160,7 +165,7 @@ export function buildCluster(
               agent.startSeconds + (members > 1 ? (agent.rolloutSeconds * member) / members : 0),
             qps: call.qps,
             burst: call.burst,
-            retry: retryPolicy(call),
+            retry: retryPolicy(call, spec.kubernetesVersion),
           },
           cluster,
         ),
@@ -188,15 +193,15 @@ function callTemplate(agentName: string, call: AgentCall): RequestTemplate {
   };
 }
 
-function retryPolicy(call: AgentCall): RetryPolicy {
+function retryPolicy(call: AgentCall, version: KubernetesVersion): RetryPolicy {
   const d = CONTROL_PLANE_DEFAULTS;
   switch (call.retry) {
     case "client-go":
-      return { kind: "client-go", maxRetries: d.clientGoMaxRetries };
+      return { kind: "client-go", maxRetries: d.clientGoMaxRetries, version };
     case "tight-loop":
       return { kind: "tight-loop", delaySeconds: d.tightLoopRetrySeconds };
     case "none":
-      return { kind: "client-go", maxRetries: 0 };
+      return { kind: "client-go", maxRetries: 0, version };
   }
 }
 

@@ -16,7 +16,11 @@ import {
 import type { ApiserverReplica } from "../model/apiserver.js";
 import type { Cluster, ClusterObserver } from "../model/cluster.js";
 import { ApfAdmission } from "../model/admission/apf.js";
-import type { ApiRequest } from "../model/request.js";
+import {
+  STATUS_CONNECTION_REFUSED,
+  STATUS_CONNECTION_RESET,
+  type ApiRequest,
+} from "../model/request.js";
 
 /** Client-side outcomes, including those the apiserver never saw (refused connections). */
 export const CLIENT_REQUESTS_TOTAL = "kubestorm_client_requests_total";
@@ -79,7 +83,7 @@ export class ControlPlaneObserver implements ClusterObserver {
     declareKubernetesMetrics(this.recorder, "1.29");
     this.recorder.declare({
       name: CLIENT_REQUESTS_TOTAL,
-      help: "Requests as their clients saw them; code 0 is a refused or broken connection.",
+      help: "Requests as their clients saw them; code 0 is a reset connection, 1 a refused one.",
       type: "counter",
       labelNames: ["cluster", "client", "code"],
     });
@@ -130,7 +134,9 @@ export class ControlPlaneObserver implements ClusterObserver {
     if (status === 200) s.ok++;
     else if (status === 429) s.tooManyRequests++;
     else if (status === 504) s.timeouts++;
-    else if (status === 0) s.connectionErrors++;
+    else if (status === STATUS_CONNECTION_RESET || status === STATUS_CONNECTION_REFUSED) {
+      s.connectionErrors++;
+    }
     if (latencySeconds > s.maxSeconds) s.maxSeconds = latencySeconds;
     this.recorder.observe(tally.latency, now, latencySeconds);
     let code = tally.codes.get(status);
@@ -143,7 +149,9 @@ export class ControlPlaneObserver implements ClusterObserver {
       tally.codes.set(status, code);
     }
     this.recorder.add(code, now, 1);
-    if (status !== 0 && request.replica >= 0) {
+    // The apiserver measures what it answered; a refused or reset connection it never did.
+    const answered = status !== STATUS_CONNECTION_REFUSED && status !== STATUS_CONNECTION_RESET;
+    if (answered && request.replica >= 0) {
       const t = request.template;
       const key = `${cluster.name}\0${request.replica}\0${t.verb}\0${t.resource}\0${t.scope}`;
       let handle = this.serverLatency.get(key);
@@ -164,6 +172,8 @@ export class ControlPlaneObserver implements ClusterObserver {
   }
 
   rejection(cluster: Cluster, request: ApiRequest, reason: string): void {
+    // Only APF rejections are flow-control metrics; max-inflight 429s show in the client counts.
+    if (request.priorityLevel === "") return;
     const key = `${cluster.name}\0${request.replica}\0${request.priorityLevel}\0${request.flowSchema}\0${reason}`;
     let handle = this.rejected.get(key);
     if (handle === undefined) {
@@ -178,10 +188,6 @@ export class ControlPlaneObserver implements ClusterObserver {
     }
     this.recorder.add(handle, Math.min(cluster.now, this.recorder.endSeconds), 1);
   }
-
-  execution(): void {}
-
-  replicaDown(): void {}
 
   private gauge(name: string, labels: Record<string, string>): GaugeHandle {
     const key = `${name}\0${Object.values(labels).join("\0")}`;

@@ -8,7 +8,7 @@ import { ProcessorSharingStation } from "./processor-sharing.js";
 import type { Etcd } from "./etcd.js";
 import {
   ApiRequest,
-  STATUS_CONNECTION_ERROR,
+  STATUS_CONNECTION_RESET,
   STATUS_OK,
   STATUS_TOO_MANY_REQUESTS,
 } from "./request.js";
@@ -36,7 +36,9 @@ export interface Admission {
   tick?(now: number): ApiRequest[];
 }
 
-export type AdmitDecision = "execute" | "queued" | "rejected";
+/** Start now, wait in a queue, or 429 with the reason APF reports. */
+export type AdmitDecision = "execute" | "queued" | RejectReason;
+export type RejectReason = "queue-full" | "concurrency-limit";
 
 export interface ReplicaConfig {
   cpuCores: number;
@@ -45,8 +47,6 @@ export interface ReplicaConfig {
   baseMemoryBytes: number;
   /** Watch-cache memory per byte of stored objects (decoded objects outweigh serialized). */
   watchCacheMemoryPerStoredByte: number;
-  /** Memory per open watch (bytes). */
-  memoryPerWatchBytes: number;
   /** Restart delays after successive crashes (s): kubelet's CrashLoopBackOff. */
   restartBackoffInitialSeconds: number;
   restartBackoffMaxSeconds: number;
@@ -65,12 +65,8 @@ export interface ReplicaHost {
   respond(request: ApiRequest, status: number, retryAfterSeconds: number): void;
   replicaDown(replica: ApiserverReplica): void;
   replicaReady(replica: ApiserverReplica): void;
-  /** Observations for metrics. */
-  observeExecution(request: ApiRequest, replica: ApiserverReplica): void;
-  observeRejection(
-    request: ApiRequest,
-    reason: "queue-full" | "time-out" | "concurrency-limit",
-  ): void;
+  /** A 429, for metrics. */
+  observeRejection(request: ApiRequest, reason: RejectReason | "time-out"): void;
 }
 
 export type ReplicaState = "running" | "down" | "starting";
@@ -83,9 +79,10 @@ export class ApiserverReplica {
   memoryBytes = 0;
   peakMemoryBytes = 0;
   oomKills = 0;
-  watchers = 0;
   private readonly inFlight = new Set<ApiRequest>();
   private inFlightMemory = 0;
+  /** Footprint without requests: process and watch cache; fixed while the replica lives. */
+  private idleMemoryBytes = 0;
   private crashes = 0;
   private lastStart = 0;
   private downSince = NaN;
@@ -105,6 +102,8 @@ export class ApiserverReplica {
       (request) => this.execute(request),
       (delay, run) => this.sim.schedule(delay, run),
     );
+    this.idleMemoryBytes =
+      config.baseMemoryBytes + host.storedBytes() * config.watchCacheMemoryPerStoredByte;
     this.updateMemory();
   }
 
@@ -114,10 +113,6 @@ export class ApiserverReplica {
 
   get ready(): boolean {
     return this.state === "running";
-  }
-
-  get executing(): number {
-    return this.inFlight.size;
   }
 
   /** A request reaches this replica (the load balancer chose it). */
@@ -131,19 +126,8 @@ export class ApiserverReplica {
       const limit = this.admission.queueWaitLimitSeconds ?? 0;
       request.queueTimeout = this.sim.schedule(limit, this.onQueueTimeout, request);
     } else {
-      this.reject(request, "queue-full");
+      this.reject(request, decision);
     }
-  }
-
-  /** A watch is established on this replica (it survives until the replica dies). */
-  addWatcher(): void {
-    this.watchers++;
-    this.updateMemory();
-  }
-
-  removeWatcher(): void {
-    this.watchers = Math.max(0, this.watchers - 1);
-    this.updateMemory();
   }
 
   /** Periodic housekeeping from the cluster's shared tick. */
@@ -152,10 +136,7 @@ export class ApiserverReplica {
     for (const next of this.admission.tick(this.sim.now)) this.execute(next);
   }
 
-  private reject(
-    request: ApiRequest,
-    reason: "queue-full" | "time-out" | "concurrency-limit",
-  ): void {
+  private reject(request: ApiRequest, reason: RejectReason | "time-out"): void {
     this.inFlight.delete(request);
     this.host.observeRejection(request, reason);
     this.host.respond(
@@ -179,7 +160,6 @@ export class ApiserverReplica {
       this.sim.cancel(request.queueTimeout);
       request.queueTimeout = -1;
     }
-    request.executionStartedAt = this.sim.now;
     const memory = request.readCost?.memoryBytes ?? request.writeCost?.memoryBytes ?? 0;
     request.memoryHeld = memory;
     this.inFlightMemory += memory;
@@ -222,20 +202,12 @@ export class ApiserverReplica {
     this.updateMemory();
     const fanOut = request.writeCost?.fanOutCpuSeconds ?? 0;
     if (fanOut > 0) this.cpu.submit(fanOut, noop, request);
-    this.host.observeExecution(request, this);
     this.host.respond(request, STATUS_OK, 0);
     for (const next of this.admission.release(request, this.sim.now)) this.execute(next);
   };
 
   private updateMemory(): void {
-    const c = this.config;
-    const base =
-      this.state === "down"
-        ? 0
-        : c.baseMemoryBytes +
-          this.host.storedBytes() * c.watchCacheMemoryPerStoredByte +
-          this.watchers * c.memoryPerWatchBytes;
-    this.memoryBytes = base + this.inFlightMemory;
+    this.memoryBytes = (this.state === "down" ? 0 : this.idleMemoryBytes) + this.inFlightMemory;
     if (this.memoryBytes > this.peakMemoryBytes) this.peakMemoryBytes = this.memoryBytes;
   }
 
@@ -261,14 +233,13 @@ export class ApiserverReplica {
     const lost = [...this.inFlight];
     this.inFlight.clear();
     this.inFlightMemory = 0;
-    this.watchers = 0;
     this.updateMemory();
     for (const request of lost) {
       if (request.queueTimeout >= 0) {
         this.sim.cancel(request.queueTimeout);
         request.queueTimeout = -1;
       }
-      this.host.respond(request, STATUS_CONNECTION_ERROR, 0);
+      this.host.respond(request, STATUS_CONNECTION_RESET, 0);
     }
     this.host.replicaDown(this);
     this.sim.schedule(delay, this.onRestart, this.generation);

@@ -19,7 +19,7 @@ import {
   type ReplicaHost,
 } from "./apiserver.js";
 import { Etcd, type EtcdConfig } from "./etcd.js";
-import { ApiRequest, STATUS_CONNECTION_ERROR, STATUS_GATEWAY_TIMEOUT } from "./request.js";
+import { ApiRequest, STATUS_CONNECTION_REFUSED, STATUS_GATEWAY_TIMEOUT } from "./request.js";
 import type { RequestTransport } from "./clients/periodic-callers.js";
 
 /** Stored objects of one resource, as the cost model sees them. */
@@ -54,8 +54,6 @@ export interface ClusterModelConfig {
 export interface ClusterObserver {
   response(cluster: Cluster, request: ApiRequest, status: number, latencySeconds: number): void;
   rejection(cluster: Cluster, request: ApiRequest, reason: string): void;
-  execution(cluster: Cluster, request: ApiRequest, replica: ApiserverReplica): void;
-  replicaDown(cluster: Cluster, replica: ApiserverReplica): void;
   tick(cluster: Cluster): void;
 }
 
@@ -66,8 +64,6 @@ export class Cluster implements RequestTransport, ReplicaHost {
   readonly server: ServerProfile;
   private readonly random: RandomStream;
   private readonly readyReplicas: ApiserverReplica[] = [];
-  /** Called when a replica dies, so watch-holding populations can react. */
-  readonly onReplicaDown: ((replica: ApiserverReplica) => void)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -122,7 +118,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
       request,
     );
     if (this.readyReplicas.length === 0) {
-      this.respond(request, STATUS_CONNECTION_ERROR, 0);
+      this.respond(request, STATUS_CONNECTION_REFUSED, 0);
       return;
     }
     const replica =
@@ -204,8 +200,6 @@ export class Cluster implements RequestTransport, ReplicaHost {
   replicaDown(replica: ApiserverReplica): void {
     const at = this.readyReplicas.indexOf(replica);
     if (at >= 0) this.readyReplicas.splice(at, 1);
-    this.observer.replicaDown(this, replica);
-    for (const listener of this.onReplicaDown) listener(replica);
   }
 
   replicaReady(replica: ApiserverReplica): void {
@@ -217,10 +211,6 @@ export class Cluster implements RequestTransport, ReplicaHost {
 
   get readyCount(): number {
     return this.readyReplicas.length;
-  }
-
-  observeExecution(request: ApiRequest, replica: ApiserverReplica): void {
-    this.observer.execution(this, request, replica);
   }
 
   observeRejection(request: ApiRequest, reason: string): void {

@@ -12,8 +12,7 @@ export interface EtcdConfig {
 }
 
 export class Etcd {
-  readonly station: ProcessorSharingStation;
-  requests = 0;
+  private readonly station: ProcessorSharingStation;
 
   constructor(sim: Simulation, config: EtcdConfig) {
     this.station = new ProcessorSharingStation(sim, config.serviceUnits);
@@ -21,11 +20,6 @@ export class Etcd {
 
   /** A read or write needing `serviceSeconds` of one unit; `onDone(arg)` when served. */
   submit<T>(serviceSeconds: number, onDone: JobCallback<T>, arg: T): void {
-    this.requests++;
     this.station.submit(serviceSeconds, onDone, arg);
-  }
-
-  get inFlight(): number {
-    return this.station.jobs;
   }
 }

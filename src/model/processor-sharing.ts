@@ -26,29 +26,16 @@ export class ProcessorSharingStation {
   private args: unknown[] = [];
   private free: number[] = [];
   private heap: number[] = [];
-  /** Busy service-unit seconds, for utilisation. */
-  private busyIntegral = 0;
 
   constructor(
     private readonly sim: Simulation,
-    private capacity: number,
+    private readonly capacity: number,
   ) {
     if (!(capacity > 0)) throw new RangeError(`capacity must be > 0, got ${capacity}`);
   }
 
   get jobs(): number {
     return this.active;
-  }
-
-  /** Service units in use now (at most capacity). */
-  get busyUnits(): number {
-    return Math.min(this.active, this.capacity);
-  }
-
-  /** Busy unit-seconds since the start, for CPU-seconds counters. */
-  busyUnitSeconds(): number {
-    this.advance();
-    return this.busyIntegral;
   }
 
   /** Starts a job needing `work` unit-seconds; `onDone(arg)` runs when it completes. */
@@ -98,14 +85,6 @@ export class ProcessorSharingStation {
     this.reschedule();
   }
 
-  /** Changes the capacity (scaling up an apiserver's CPU). */
-  setCapacity(capacity: number): void {
-    if (!(capacity > 0)) throw new RangeError(`capacity must be > 0, got ${capacity}`);
-    this.advance();
-    this.capacity = capacity;
-    this.reschedule();
-  }
-
   private rate(): number {
     return this.active <= this.capacity ? 1 : this.capacity / this.active;
   }
@@ -115,7 +94,6 @@ export class ProcessorSharingStation {
     const elapsed = now - this.lastUpdate;
     if (elapsed > 0 && this.active > 0) {
       this.virtualTime += elapsed * this.rate();
-      this.busyIntegral += elapsed * Math.min(this.active, this.capacity);
     }
     this.lastUpdate = now;
   }

@@ -3,7 +3,6 @@
  * share one RequestTemplate (what they call); a request carries the member index so that the
  * response reaches the right row of the population's arrays.
  */
-import type { apf } from "../k8s/index.js";
 import type { Encoding, ReadCost, WriteCost } from "../k8s/cost/index.js";
 import type { ListOptions } from "../k8s/apf/index.js";
 import type { UserInfo } from "../k8s/index.js";
@@ -30,7 +29,10 @@ export interface RequestTemplate {
 export const STATUS_OK = 200;
 export const STATUS_TOO_MANY_REQUESTS = 429;
 export const STATUS_GATEWAY_TIMEOUT = 504;
-export const STATUS_CONNECTION_ERROR = 0;
+/** The replica died with the request in flight (connection reset). */
+export const STATUS_CONNECTION_RESET = 0;
+/** No replica was ready to accept the connection. Not an HTTP code; never sent by a server. */
+export const STATUS_CONNECTION_REFUSED = 1;
 
 export interface ResponseSink {
   /** Called once per request with the final status; `retryAfter` in seconds for 429. */
@@ -47,13 +49,10 @@ export class ApiRequest {
   /** Kernel handles of this request's pending timers, to cancel them when it ends. */
   clientTimeout = -1;
   queueTimeout = -1;
-  /** Opaque per-replica admission state (the APF ticket). */
-  admissionTicket: unknown = undefined;
-  classification: apf.Classification | undefined = undefined;
+  /** Set by APF admission; "" under max-inflight. */
   priorityLevel = "";
   flowSchema = "";
   replica = -1;
-  executionStartedAt = NaN;
 
   constructor(
     readonly template: RequestTemplate,

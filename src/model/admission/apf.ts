@@ -29,7 +29,7 @@ export interface ApfAdmissionConfig {
 interface Level {
   concurrency: apf.PriorityLevelConcurrency;
   exempt: boolean;
-  queueSet: apf.QueueSet<ApiRequest> | undefined;
+  queueSet: apf.QueueSet<ApiRequest>;
   demand: apf.SeatDemandIntegrator;
   currentCL: number;
 }
@@ -120,11 +120,10 @@ export class ApfAdmission implements Admission {
 
   admit(request: ApiRequest, now: number): AdmitDecision {
     const classification = this.classify(request);
-    request.classification = classification;
     request.flowSchema = classification.flowSchema.metadata.name;
     request.priorityLevel = classification.priorityLevel.metadata.name;
     const level = this.levels.get(request.priorityLevel);
-    if (level === undefined || level.queueSet === undefined) return "execute";
+    if (level === undefined) return "execute";
     const template = request.template;
     const stats = this.objects.stats(template.resource);
     const estimate = apf.estimateWork(
@@ -147,14 +146,14 @@ export class ApfAdmission implements Admission {
         return outcome.kind;
       case "rejected":
         this.retryAfter.recordDroppedRequest(request.priorityLevel, now);
-        return "rejected";
+        return outcome.reason;
     }
   }
 
   release(request: ApiRequest, now: number): ApiRequest[] {
     const ticket = this.tickets.get(request);
     const level = this.levels.get(request.priorityLevel);
-    if (ticket === undefined || level?.queueSet === undefined) return [];
+    if (ticket === undefined || level === undefined) return [];
     this.tickets.delete(request);
     const queueSet = level.queueSet;
     const dispatched = queueSet.finishExecution(now, ticket).map((t) => t.payload);
@@ -173,7 +172,7 @@ export class ApfAdmission implements Admission {
   expire(request: ApiRequest, now: number): boolean {
     const ticket = this.tickets.get(request);
     const level = this.levels.get(request.priorityLevel);
-    if (ticket === undefined || level?.queueSet === undefined) return false;
+    if (ticket === undefined || level === undefined) return false;
     const expired = level.queueSet.timeoutWaiting(now, ticket);
     if (expired) {
       this.tickets.delete(request);
@@ -193,7 +192,6 @@ export class ApfAdmission implements Admission {
     const dispatched: ApiRequest[] = [];
     levels.forEach((level, index) => {
       level.currentCL = allocation[index];
-      if (level.queueSet === undefined) return;
       for (const ticket of level.queueSet.setConcurrencyLimit(now, allocation[index])) {
         dispatched.push(ticket.payload);
       }
@@ -205,7 +203,6 @@ export class ApfAdmission implements Admission {
   levelState(): { level: string; executingSeats: number; waiting: number; limit: number }[] {
     const state = [];
     for (const [level, { queueSet }] of this.levels) {
-      if (queueSet === undefined) continue;
       state.push({
         level,
         executingSeats: queueSet.executingSeats,

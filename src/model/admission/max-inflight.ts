@@ -28,10 +28,10 @@ export class MaxInflightAdmission implements Admission {
       return "execute";
     }
     if (template.mutating) {
-      if (this.maxMutating > 0 && this.mutating >= this.maxMutating) return "rejected";
+      if (this.maxMutating > 0 && this.mutating >= this.maxMutating) return "concurrency-limit";
       this.mutating++;
     } else {
-      if (this.maxReadOnly > 0 && this.readOnly >= this.maxReadOnly) return "rejected";
+      if (this.maxReadOnly > 0 && this.readOnly >= this.maxReadOnly) return "concurrency-limit";
       this.readOnly++;
     }
     this.counted.add(request);

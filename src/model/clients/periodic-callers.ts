@@ -5,24 +5,38 @@
  * carrying its row index, never an object with timers of its own.
  */
 import type { Simulation, RandomStream } from "../../sim/index.js";
-import { clientGo, type UserInfo } from "../../k8s/index.js";
+import { clientGo, type KubernetesVersion, type UserInfo } from "../../k8s/index.js";
 import {
   ApiRequest,
-  STATUS_CONNECTION_ERROR,
+  STATUS_CONNECTION_REFUSED,
+  STATUS_CONNECTION_RESET,
   STATUS_OK,
   type RequestTemplate,
+  type Verb,
   type ResponseSink,
 } from "../request.js";
 
 /** How a member reacts to a failed request. */
 export type RetryPolicy =
-  /** client-go: retry 429 and 5xx carrying Retry-After after that many seconds, at most
-   * `maxRetries` times; connection errors on reads as if Retry-After were 1 s. */
-  | { kind: "client-go"; maxRetries: number }
+  /** client-go (the port in src/k8s/client-go): retry 429 and 5xx carrying Retry-After after
+   * that many seconds, at most `maxRetries` times; a reset connection on a GET as if
+   * Retry-After were 1 s; a refused connection not at all. */
+  | { kind: "client-go"; maxRetries: number; version: KubernetesVersion }
   /** Retry any failure after an exponential backoff (kubelet lease renewal: 200 ms to 7 s). */
   | { kind: "backoff"; initialSeconds: number; maxSeconds: number; factor: number }
   /** A badly behaved agent: retry any failure after a fixed delay, forever. */
   | { kind: "tight-loop"; delaySeconds: number };
+
+/** The HTTP method of each verb, which decides what client-go retries. */
+const HTTP_METHODS: Record<Verb, string> = {
+  get: "GET",
+  list: "GET",
+  watch: "GET",
+  create: "POST",
+  update: "PUT",
+  patch: "PATCH",
+  delete: "DELETE",
+};
 
 export interface PeriodicCallersConfig {
   name: string;
@@ -65,8 +79,6 @@ export class PeriodicCallers implements ResponseSink {
   private readonly attempt: Int32Array;
   private readonly tokens: Float64Array;
   private readonly tokensAt: Float64Array;
-  /** Simulated time of each member's last success (-Infinity before the first). */
-  readonly lastSuccess: Float64Array;
   private readonly users: UserInfo[] = [];
   private readonly random: RandomStream;
   private stopped = false;
@@ -81,7 +93,6 @@ export class PeriodicCallers implements ResponseSink {
     this.attempt = new Int32Array(n);
     this.tokens = new Float64Array(n).fill(config.burst);
     this.tokensAt = new Float64Array(n);
-    this.lastSuccess = new Float64Array(n).fill(-Infinity);
     this.random = sim.random(`clients/${config.name}`);
     for (let i = 0; i < n; i++) {
       this.users.push(config.userOf(i));
@@ -98,13 +109,6 @@ export class PeriodicCallers implements ResponseSink {
   /** Stops every member after its current request (the DaemonSet was deleted). */
   stop(): void {
     this.stopped = true;
-  }
-
-  /** Members whose last success is older than `age` seconds at `now` (or never succeeded). */
-  countStale(now: number, age: number): number {
-    let stale = 0;
-    for (let i = 0; i < this.lastSuccess.length; i++) if (now - this.lastSuccess[i] > age) stale++;
-    return stale;
   }
 
   private readonly onTick = (member: number): void => {
@@ -154,7 +158,6 @@ export class PeriodicCallers implements ResponseSink {
     const member = request.member;
     if (status === STATUS_OK) {
       this.stats.succeeded++;
-      this.lastSuccess[member] = this.sim.now;
       this.inFlight[member] = 0;
       return;
     }
@@ -180,10 +183,27 @@ export class PeriodicCallers implements ResponseSink {
     const attempt = this.attempt[member];
     switch (retry.kind) {
       case "client-go": {
-        if (attempt >= retry.maxRetries) return undefined;
-        if (retryAfterSeconds > 0 && (status === 429 || status >= 500)) return retryAfterSeconds;
-        const isRead = this.config.template.verb === "get" || this.config.template.verb === "list";
-        return status === STATUS_CONNECTION_ERROR && isRead ? 1 : undefined;
+        // client-go's attempts are 1-based: this response answered attempt `attempt + 1`.
+        const options = { maxRetries: retry.maxRetries };
+        if (status === STATUS_CONNECTION_RESET || status === STATUS_CONNECTION_REFUSED) {
+          const error =
+            status === STATUS_CONNECTION_RESET ? "connectionReset" : "connectionRefused";
+          const method = HTTP_METHODS[this.config.template.verb];
+          return clientGo.retryDelayAfterTransportError(
+            error,
+            "request",
+            method,
+            attempt + 1,
+            retry.version,
+            options,
+          );
+        }
+        return clientGo.retryDelayAfterResponse(
+          status,
+          retryAfterSeconds > 0 ? retryAfterSeconds : undefined,
+          attempt + 1,
+          options,
+        );
       }
       case "backoff":
         return Math.min(retry.maxSeconds, retry.initialSeconds * retry.factor ** attempt);
