@@ -56,7 +56,7 @@ function clusterTable(result: RunResult): string {
     lines.push(
       `  apiservers: ${c.oomKills} OOM kills, peak memory ${formatBytes(c.peakMemoryBytes)}, ` +
         `not ready ${formatDuration(Math.round(c.notReadySeconds))}; availability ${(c.availability * 100).toFixed(2)}%; ` +
-        `worst minute p99: writes ${seconds(c.worstMinuteP99.mutating)}, lists ${seconds(c.worstMinuteP99.list)}`,
+        `worst minute p99: writes and gets ${seconds(c.worstMinuteP99.mutating)}, lists ${seconds(c.worstMinuteP99.list)}`,
     );
     for (const r of c.requests) {
       lines.push(
