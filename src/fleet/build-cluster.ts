@@ -18,6 +18,7 @@ import type { ReplicaConfig } from "../model/apiserver.js";
 import { ApfAdmission, type ObjectCounts } from "../model/admission/apf.js";
 import { MaxInflightAdmission } from "../model/admission/max-inflight.js";
 import { PeriodicCallers, type RetryPolicy } from "../model/clients/periodic-callers.js";
+import { Informers } from "../model/clients/informers.js";
 import type { RequestTemplate } from "../model/request.js";
 
 const GiB = 2 ** 30;
@@ -49,6 +50,7 @@ export interface BuiltCluster {
   cluster: Cluster;
   leases: PeriodicCallers | undefined;
   agents: PeriodicCallers[];
+  informers: Informers[];
 }
 
 export function buildCluster(
@@ -148,21 +150,44 @@ export function buildCluster(
     : undefined;
 
   const agents: PeriodicCallers[] = [];
+  const informers: Informers[] = [];
   for (const agent of spec.agents) {
     const members = agent.perNode ? spec.nodes : agent.replicas;
+    // A rollout starts members evenly over its duration.
+    const startOf = (member: number) =>
+      agent.startSeconds + (members > 1 ? (agent.rolloutSeconds * member) / members : 0);
     agent.calls.forEach((call, index) => {
+      const name = `${instanceName}/${agent.name}/${index}`;
+      if (call.verb === "watch") {
+        informers.push(
+          new Informers(sim, cluster, {
+            name,
+            members,
+            list: {
+              ...callTemplate(agent.name, { ...call, verb: "list" }),
+              name: `${callTemplate(agent.name, { ...call, verb: "list" }).name} (informer)`,
+            },
+            watch: callTemplate(agent.name, call),
+            userOf: () => agent.user,
+            startOf,
+            qps: call.qps,
+            burst: call.burst,
+            version: spec.kubernetesVersion,
+            maxRetries: call.retry === "none" ? 0 : d.clientGoMaxRetries,
+          }),
+        );
+        return;
+      }
       agents.push(
         new PeriodicCallers(
           sim,
           {
-            name: `${instanceName}/${agent.name}/${index}`,
+            name,
             members,
             template: callTemplate(agent.name, call),
             userOf: () => agent.user,
             periodSeconds: call.everySeconds,
-            // A rollout starts members evenly over its duration.
-            startOf: (member) =>
-              agent.startSeconds + (members > 1 ? (agent.rolloutSeconds * member) / members : 0),
+            startOf,
             qps: call.qps,
             burst: call.burst,
             retry: retryPolicy(call, spec.kubernetesVersion),
@@ -172,11 +197,11 @@ export function buildCluster(
       );
     });
   }
-  return { cluster, leases, agents };
+  return { cluster, leases, agents, informers };
 }
 
 function callTemplate(agentName: string, call: AgentCall): RequestTemplate {
-  const mutating = call.verb !== "get" && call.verb !== "list";
+  const mutating = call.verb !== "get" && call.verb !== "list" && call.verb !== "watch";
   return {
     name: `${agentName} ${call.verb} ${call.resource}${call.scope === "node" ? " (node)" : ""}`,
     verb: call.verb,

@@ -5,6 +5,7 @@
 import { Simulation, type StopReason } from "../sim/index.js";
 import type { Scenario } from "../scenario/index.js";
 import { buildCluster, type BuiltCluster } from "./build-cluster.js";
+import type { InformersStats } from "../model/clients/informers.js";
 import { ControlPlaneObserver, type ClusterSummary } from "./control-plane-observer.js";
 
 /** Metrics are kept per minute: SLOs and charts speak of per-minute p99s. */
@@ -16,6 +17,8 @@ export interface ClusterClassResult extends ClusterSummary {
   nodes: number;
   kubernetesVersion: string;
   apf: boolean;
+  /** What each informer population went through. */
+  informers: ({ name: string } & InformersStats)[];
 }
 
 export interface RunOptions {
@@ -94,6 +97,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   for (const b of built) {
     if (b.leases !== undefined) components.add("kubelet-leases");
     if (b.agents.length > 0) components.add("agents");
+    if (b.informers.length > 0) components.add("informers");
   }
   return {
     scenario: { name: scenario.name, source: scenario.source },
@@ -112,6 +116,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         nodes: spec.nodes,
         kubernetesVersion: spec.kubernetesVersion,
         apf: spec.apiserver.apf,
+        informers: b.informers.map((informers) => ({ name: informers.name, ...informers.stats })),
       };
     }),
     outcome: {

@@ -86,6 +86,8 @@ export class ApiserverReplica {
   private crashes = 0;
   private lastStart = 0;
   private downSince = NaN;
+  /** When the watch cache last started filling (simulated s): older revisions are gone. */
+  cacheSince = 0;
   /** Seconds spent not ready. */
   notReadySeconds = 0;
 
@@ -248,6 +250,7 @@ export class ApiserverReplica {
   private readonly onRestart = (generation: number): void => {
     if (generation !== this.generation) return;
     this.state = "starting";
+    this.cacheSince = this.sim.now;
     this.updateMemory();
     // Filling the watch cache is a full read of every resource from etcd, then decoding.
     const init = this.host.watchCacheInitCost();

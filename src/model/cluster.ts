@@ -19,8 +19,16 @@ import {
   type ReplicaHost,
 } from "./apiserver.js";
 import { Etcd, type EtcdConfig } from "./etcd.js";
-import { ApiRequest, STATUS_CONNECTION_REFUSED, STATUS_GATEWAY_TIMEOUT } from "./request.js";
+import {
+  ApiRequest,
+  STATUS_CONNECTION_REFUSED,
+  STATUS_GATEWAY_TIMEOUT,
+  type RequestTemplate,
+} from "./request.js";
 import type { RequestTransport } from "./clients/periodic-callers.js";
+
+/** History the watch cache keeps: upstream's eventFreshDuration (75 s) in the cacher. */
+export const WATCH_CACHE_HISTORY_SECONDS = 75;
 
 /** Stored objects of one resource, as the cost model sees them. */
 export interface ResourceStats {
@@ -64,6 +72,8 @@ export class Cluster implements RequestTransport, ReplicaHost {
   readonly server: ServerProfile;
   private readonly random: RandomStream;
   private readonly readyReplicas: ApiserverReplica[] = [];
+  /** Called when a replica dies: watch-holding populations lose their streams on it. */
+  readonly onReplicaDown: ((replica: ApiserverReplica) => void)[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -129,40 +139,67 @@ export class Cluster implements RequestTransport, ReplicaHost {
     replica.receive(request);
   }
 
+  /** Objects a request of this template returns: one node's pods, or the whole resource. */
+  matchingObjects(template: RequestTemplate): number {
+    const count = this.resources.get(template.resource)?.count ?? 0;
+    if (template.scope !== "node") return count;
+    return template.resource === "pods" ? this.config.podsPerNode : 1;
+  }
+
   /** Fixes what the request costs from the objects stored now. */
   private priceRequest(request: ApiRequest): void {
     const template = request.template;
     const stats = this.resources.get(template.resource);
-    const count = stats?.count ?? 0;
     const averageBytes = stats?.averageBytes ?? 1000;
     switch (template.verb) {
-      case "list": {
-        const matching =
-          template.scope === "node"
-            ? template.resource === "pods"
-              ? this.config.podsPerNode
-              : 1
-            : count;
+      case "list":
         request.readCost = listCost(
           {
-            storedObjects: count,
-            matchingObjects: matching,
+            storedObjects: stats?.count ?? 0,
+            matchingObjects: this.matchingObjects(template),
             averageObjectBytes: averageBytes,
+            // The watch cache indexes pods by spec.nodeName.
             indexedSelector: template.scope === "node" && template.resource === "pods",
           },
-          template.options,
+          request.options,
           template.encoding,
           this.server,
         );
         break;
-      }
       case "get":
+        request.readCost = getCost(averageBytes, request.options, template.encoding, this.server);
+        break;
       case "watch":
-        request.readCost = getCost(averageBytes, template.options, template.encoding, this.server);
+        // Opening a watch reads nothing from etcd: the cache replays from the revision asked.
+        request.readCost = getCost(
+          averageBytes,
+          { resourceVersion: "0" },
+          template.encoding,
+          this.server,
+        );
         break;
       default:
         request.writeCost = writeCost(averageBytes, stats?.watchers ?? 0, this.server);
     }
+  }
+
+  /**
+   * Resource versions are modelled as milliseconds of simulated time: every revision a client
+   * sees is the cluster's state at some instant.
+   */
+  resourceVersionAt(seconds: number): number {
+    return Math.floor(seconds * 1000) + 1;
+  }
+
+  /**
+   * A watch from `resourceVersion` on a replica whose cache no longer holds it answers 410 Gone:
+   * the cache keeps WATCH_CACHE_HISTORY_SECONDS of events, and nothing from before its
+   * last (re)start.
+   */
+  isTooOldForWatch(replicaIndex: number, resourceVersion: number): boolean {
+    const replica = this.replicas[replicaIndex];
+    const oldest = Math.max(replica.cacheSince, this.sim.now - WATCH_CACHE_HISTORY_SECONDS);
+    return resourceVersion < this.resourceVersionAt(oldest);
   }
 
   respond(request: ApiRequest, status: number, retryAfterSeconds: number): void {
@@ -200,6 +237,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
   replicaDown(replica: ApiserverReplica): void {
     const at = this.readyReplicas.indexOf(replica);
     if (at >= 0) this.readyReplicas.splice(at, 1);
+    for (const listener of this.onReplicaDown) listener(replica);
   }
 
   replicaReady(replica: ApiserverReplica): void {

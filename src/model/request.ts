@@ -49,6 +49,8 @@ export class ApiRequest {
   /** Kernel handles of this request's pending timers, to cancel them when it ends. */
   clientTimeout = -1;
   queueTimeout = -1;
+  /** The query of this request: the template's, or a reflector's (revision, page, continue). */
+  options: ListOptions;
   /** Set by APF admission; "" under max-inflight. */
   priorityLevel = "";
   flowSchema = "";
@@ -61,5 +63,8 @@ export class ApiRequest {
     readonly sink: ResponseSink,
     readonly sentAt: number,
     readonly attempt: number,
-  ) {}
+    options?: ListOptions,
+  ) {
+    this.options = options ?? template.options;
+  }
 }

@@ -65,6 +65,13 @@ function clusterTable(result: RunResult): string {
           `${r.connectionErrors.toLocaleString("en-US")} refused; p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)}`,
       );
     }
+    for (const i of c.informers) {
+      lines.push(
+        `  informers ${i.name}: ${i.lists.toLocaleString("en-US")} LISTs (${i.listFailures.toLocaleString("en-US")} failed), ` +
+          `${i.watchesOpened.toLocaleString("en-US")} watches opened, ${i.watchesBroken.toLocaleString("en-US")} broken, ` +
+          `${i.tooOld.toLocaleString("en-US")} too old (410)`,
+      );
+    }
   }
   return `${lines.join("\n")}\n`;
 }

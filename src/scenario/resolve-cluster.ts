@@ -17,7 +17,7 @@ import { parseDuration, parseQuantity } from "./units.js";
 import { describeValue } from "./diagnostics.js";
 
 export interface AgentCall {
-  verb: "get" | "list" | "create" | "update" | "patch" | "delete";
+  verb: "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
   resource: "pods" | "nodes" | "leases";
   scope: "cluster" | "namespace" | "node";
   resourceVersion: string;
@@ -172,19 +172,31 @@ function resolveAgent(
       scope: call.scope ?? "cluster",
       resourceVersion: call.resourceVersion ?? "",
       limit: call.limit ?? 0,
-      everySeconds: checkedDuration(
-        call.every,
-        [...path, "calls", index, "every"],
-        0.001,
-        LIMITS.maxDurationSeconds,
-        report,
-      ),
+      everySeconds: everySeconds(call.verb, call.every, [...path, "calls", index], report),
       encoding: call.encoding ?? "json",
       qps: call.qps ?? 5,
       burst: call.burst ?? 10,
       retry: call.retry ?? "client-go",
     })),
   };
+}
+
+/** A periodic call needs its period; a watch (an informer) runs until it fails and has none. */
+function everySeconds(
+  verb: AgentCall["verb"],
+  every: string | undefined,
+  path: (string | number)[],
+  report: Report,
+): number {
+  if (verb === "watch") {
+    if (every !== undefined) report([...path, "every"], "a watch runs continuously; remove every");
+    return 0;
+  }
+  if (every === undefined) {
+    report([...path, "every"], `missing required field "every" for a ${verb} call`);
+    return 0;
+  }
+  return checkedDuration(every, [...path, "every"], 0.001, LIMITS.maxDurationSeconds, report);
 }
 
 /** A FlowSchema must name a PriorityLevelConfiguration that exists (given or bootstrap). */

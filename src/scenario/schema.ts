@@ -101,10 +101,11 @@ export const ApiserverSchema = strictObject(
 
 export const AgentCallSchema = strictObject(
   {
-    verb: Type.Unsafe<"get" | "list" | "create" | "update" | "patch" | "delete">({
+    verb: Type.Unsafe<"get" | "list" | "watch" | "create" | "update" | "patch" | "delete">({
       type: "string",
-      enum: ["get", "list", "create", "update", "patch", "delete"],
-      description: "Kubernetes verb.",
+      enum: ["get", "list", "watch", "create", "update", "patch", "delete"],
+      description:
+        "Kubernetes verb; watch runs a client-go informer (LIST, then WATCH, relist on failure).",
     }),
     resource: Type.Unsafe<"pods" | "nodes" | "leases">({
       type: "string",
@@ -135,7 +136,7 @@ export const AgentCallSchema = strictObject(
         description: "Page size; 0 = no pagination.",
       }),
     ),
-    every: duration("Period between calls."),
+    every: Type.Optional(duration("Period between calls (not for watch).")),
     encoding: Type.Optional(
       Type.Unsafe<"json" | "protobuf">({
         type: "string",

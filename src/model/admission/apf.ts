@@ -130,7 +130,7 @@ export class ApfAdmission implements Admission {
       {
         verb: template.verb,
         resource: template.resource,
-        options: template.options,
+        options: request.options,
         stats: stats ?? "not-found",
         watchCount: this.objects.watchers(template.resource),
       },
