@@ -51,3 +51,17 @@ test("a node-scoped, watch-cache-served agent stays within SLO at 5,000 nodes (s
   assert.equal(agent.ok, agent.total);
   assert.ok(agent.p99Seconds < 1, `agent p99 ${agent.p99Seconds} s`);
 });
+
+test("the same 5,000-node agent in its own bounded priority level leaves the cluster standing (seed 1)", () => {
+  const cluster = run("bounded-level");
+  assert.equal(cluster.oomKills, 0);
+  assert.equal(cluster.notReadySeconds, 0);
+  const leases = client(cluster, "kubelet update lease");
+  assert.equal(leases.ok, leases.total, "node leases keep renewing");
+  assert.ok(leases.p99Seconds < 1);
+  const agent = client(cluster, "telemetry list pods");
+  assert.ok(
+    agent.tooManyRequests > agent.ok * 10,
+    `agent: ${agent.ok} ok, ${agent.tooManyRequests} 429`,
+  );
+});
