@@ -27,7 +27,7 @@ Examples:
   kubestorm scenarios                       list the built-in scenarios
   kubestorm run my-fleet.yaml --seed 7      run a scenario file with another seed
   kubestorm run my-fleet.yaml -o json       machine-readable result on stdout
-  kubestorm replay --out report/            also write results.json into report/
+  kubestorm replay --out report/            also write results.json and metrics.prom into report/
   kubestorm schema > scenario.schema.json   JSON Schema of scenario files, for editors
 
 Exit codes:
@@ -56,20 +56,22 @@ function withRunOptions(command: Command): Command {
         .choices(["table", "json"])
         .default("table"),
     )
-    .option("--out <dir>", "also write artefacts (results.json) into this directory");
+    .option("--out <dir>", "also write artefacts (results.json, metrics.prom) into this directory");
 }
 
 function execute(scenario: Scenario, flags: RunFlags): void {
   const progress = createProgress(scenario.durationSeconds);
+  let metrics = "";
   const result = runScenario(scenario, {
     seed: flags.seed,
     onProgress: (now) => progress.update(now),
+    onMetrics: flags.out === undefined ? undefined : (text) => (metrics = text),
   });
   progress.done();
   const json = runResultJson(result);
   process.stdout.write(flags.output === "json" ? json : runResultTable(result));
   if (flags.out !== undefined) {
-    const written = writeArtefacts(flags.out, { "results.json": json });
+    const written = writeArtefacts(flags.out, { "results.json": json, "metrics.prom": metrics });
     process.stderr.write(`wrote ${written.join(", ")}\n`);
   }
   if (result.outcome.limitHit) {

@@ -22,6 +22,13 @@ import {
   type ApiRequest,
 } from "../model/request.js";
 
+/** The `type` label of etcd_request_duration_seconds up to 1.33: the Go type stored. */
+const ETCD_OBJECT_TYPES: Record<string, string> = {
+  pods: "*core.Pod",
+  nodes: "*core.Node",
+  leases: "*coordination.Lease",
+};
+
 /** Client-side outcomes, including those the apiserver never saw (refused connections). */
 export const CLIENT_REQUESTS_TOTAL = "kubestorm_client_requests_total";
 export const CLIENT_REQUEST_DURATION = "kubestorm_client_request_duration_seconds";
@@ -76,6 +83,7 @@ export class ControlPlaneObserver implements ClusterObserver {
   private readonly tallies = new Map<string, ClientTally>();
   private readonly serverLatency = new Map<string, HistogramHandle>();
   private readonly rejected = new Map<string, CounterHandle>();
+  private readonly etcdLatency = new Map<string, HistogramHandle>();
   private readonly gauges = new Map<string, GaugeHandle>();
 
   constructor(durationSeconds: number, stepSeconds: number) {
@@ -189,6 +197,23 @@ export class ControlPlaneObserver implements ClusterObserver {
     this.recorder.add(handle, Math.min(cluster.now, this.recorder.endSeconds), 1);
   }
 
+  etcd(cluster: Cluster, request: ApiRequest, replica: ApiserverReplica, seconds: number): void {
+    const t = request.template;
+    const operation = t.verb === "list" ? "listWithCount" : t.mutating ? "update" : "get";
+    const key = `${cluster.name}\0${replica.index}\0${operation}\0${t.resource}`;
+    let handle = this.etcdLatency.get(key);
+    if (handle === undefined) {
+      handle = this.recorder.histogram(M.etcdRequestDurationSeconds, {
+        cluster: cluster.name,
+        instance: `apiserver-${replica.index}`,
+        operation,
+        type: ETCD_OBJECT_TYPES[t.resource] ?? t.resource,
+      });
+      this.etcdLatency.set(key, handle);
+    }
+    this.recorder.observe(handle, Math.min(cluster.now, this.recorder.endSeconds), seconds);
+  }
+
   private gauge(name: string, labels: Record<string, string>): GaugeHandle {
     const key = `${name}\0${Object.values(labels).join("\0")}`;
     let handle = this.gauges.get(key);
@@ -205,6 +230,14 @@ export class ControlPlaneObserver implements ClusterObserver {
     for (const replica of cluster.replicas) {
       const labels = { cluster: cluster.name, instance: `apiserver-${replica.index}` };
       this.recorder.set(this.gauge(M.processResidentMemoryBytes, labels), now, replica.memoryBytes);
+      const executing = replica.executingByKind();
+      for (const [kind, value] of [
+        ["readOnly", executing.readOnly],
+        ["mutating", executing.mutating],
+      ] as const) {
+        const inflight = this.gauge(M.currentInflightRequests, { ...labels, request_kind: kind });
+        this.recorder.set(inflight, now, value);
+      }
       this.recordFlowControl(cluster, replica, now);
     }
   }

@@ -7,6 +7,7 @@ import type { Scenario } from "../scenario/index.js";
 import { buildCluster, type BuiltCluster } from "./build-cluster.js";
 import type { InformersStats } from "../model/clients/informers.js";
 import { ControlPlaneObserver, type ClusterSummary } from "./control-plane-observer.js";
+import { prometheusText } from "../metrics/index.js";
 
 /** Metrics are kept per minute: SLOs and charts speak of per-minute p99s. */
 const METRICS_STEP_SECONDS = 60;
@@ -26,6 +27,8 @@ export interface RunOptions {
   seed?: number;
   /** Called during long runs with the simulated time. */
   onProgress?: (now: number) => void;
+  /** Receives the run's metrics, in Prometheus text format, once it ends. */
+  onMetrics?: (prometheusText: string) => void;
 }
 
 export interface FleetSummary {
@@ -86,6 +89,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         : scenario.limits.wallClockSeconds * 1000,
     onProgress: options.onProgress,
   });
+  options.onMetrics?.(prometheusText(observer.recorder));
   const instant = (seconds: number) =>
     scenario.start === undefined
       ? undefined

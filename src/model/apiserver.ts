@@ -65,6 +65,8 @@ export interface ReplicaHost {
   respond(request: ApiRequest, status: number, retryAfterSeconds: number): void;
   replicaDown(replica: ApiserverReplica): void;
   replicaReady(replica: ApiserverReplica): void;
+  /** An etcd round trip of a request, for metrics. */
+  observeEtcd(request: ApiRequest, replica: ApiserverReplica, seconds: number): void;
   /** A 429, for metrics. */
   observeRejection(request: ApiRequest, reason: RejectReason | "time-out"): void;
 }
@@ -111,6 +113,18 @@ export class ApiserverReplica {
 
   get admissionControl(): Admission {
     return this.admission;
+  }
+
+  /** Requests executing now (admitted, not queued), by kind, for apiserver_current_inflight_requests. */
+  executingByKind(): { readOnly: number; mutating: number } {
+    let readOnly = 0;
+    let mutating = 0;
+    for (const request of this.inFlight) {
+      if (request.queueTimeout >= 0) continue;
+      if (request.template.mutating) mutating++;
+      else readOnly++;
+    }
+    return { readOnly, mutating };
   }
 
   get ready(): boolean {
@@ -173,9 +187,9 @@ export class ApiserverReplica {
     const etcdSeconds = request.readCost?.etcdSeconds ?? request.writeCost?.etcdSeconds ?? 0;
     if (etcdSeconds > 0) {
       this.etcd.submit(etcdSeconds, this.afterEtcd, {
-        replica: this,
         request,
         generation: this.generation,
+        submittedAt: this.sim.now,
       });
     } else {
       this.startCpu(request);
@@ -183,12 +197,13 @@ export class ApiserverReplica {
   }
 
   private readonly afterEtcd = (job: {
-    replica: ApiserverReplica;
     request: ApiRequest;
     generation: number;
+    submittedAt: number;
   }): void => {
     // etcd finishes reads for a replica that died meanwhile: the result is thrown away.
     if (job.generation !== this.generation) return;
+    this.host.observeEtcd(job.request, this, this.sim.now - job.submittedAt);
     this.startCpu(job.request);
   };
 

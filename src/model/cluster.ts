@@ -62,6 +62,7 @@ export interface ClusterModelConfig {
 export interface ClusterObserver {
   response(cluster: Cluster, request: ApiRequest, status: number, latencySeconds: number): void;
   rejection(cluster: Cluster, request: ApiRequest, reason: string): void;
+  etcd(cluster: Cluster, request: ApiRequest, replica: ApiserverReplica, seconds: number): void;
   tick(cluster: Cluster): void;
 }
 
@@ -249,6 +250,10 @@ export class Cluster implements RequestTransport, ReplicaHost {
 
   get readyCount(): number {
     return this.readyReplicas.length;
+  }
+
+  observeEtcd(request: ApiRequest, replica: ApiserverReplica, seconds: number): void {
+    this.observer.etcd(this, request, replica, seconds);
   }
 
   observeRejection(request: ApiRequest, reason: string): void {

@@ -47,7 +47,17 @@ test("--out writes results.json whole, equal to the JSON on stdout", () => {
     const result = runCli(["run", fleet, "-o", "json", "--out", out]);
     assert.equal(result.status, 0, result.stderr);
     assert.equal(readFileSync(join(out, "results.json"), "utf8"), result.stdout);
-    assert.deepEqual(readdirSync(out), ["results.json"], "no temporary files left behind");
+    assert.deepEqual(
+      readdirSync(out).sort(),
+      ["metrics.prom", "results.json"],
+      "no temporary files left behind",
+    );
+    const metrics = readFileSync(join(out, "metrics.prom"), "utf8");
+    assert.match(metrics, /^# TYPE apiserver_request_duration_seconds histogram$/m);
+    assert.match(
+      metrics,
+      /^apiserver_request_duration_seconds_bucket\{cluster="large",.*instance="apiserver-0",.*le="\+Inf"\} \d+$/m,
+    );
     assert.match(result.stderr, /wrote .*results\.json/);
   } finally {
     rmSync(directory, { recursive: true, force: true });
