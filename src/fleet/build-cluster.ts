@@ -28,6 +28,9 @@ export const CONTROL_PLANE_DEFAULTS = {
   apiserverCpuCores: 32,
   apiserverMemoryBytes: 64 * GiB,
   etcdCpuCores: 8,
+  etcdQuotaBytes: 2 * GiB,
+  etcdCompactionIntervalSeconds: 300,
+  etcdBaseMemoryBytes: 0.5 * GiB,
   objectBytes: { pods: 10_000, nodes: 15_000, leases: 500 },
   replica: {
     baseMemoryBytes: 1 * GiB,
@@ -92,7 +95,12 @@ export function buildCluster(
       requestTimeoutSeconds: spec.apiserver.requestTimeoutSeconds,
       replicas: spec.apiserver.replicas,
       replica,
-      etcd: { serviceUnits: spec.etcd.cpuCores ?? d.etcdCpuCores },
+      etcd: {
+        serviceUnits: spec.etcd.cpuCores ?? d.etcdCpuCores,
+        quotaBytes: spec.etcd.quotaBytes ?? d.etcdQuotaBytes,
+        compactionIntervalSeconds: d.etcdCompactionIntervalSeconds,
+        baseMemoryBytes: d.etcdBaseMemoryBytes,
+      },
       objectBytes: d.objectBytes,
       coefficients: DEFAULT_COST_COEFFICIENTS,
       admissionFactory: () =>

@@ -58,6 +58,7 @@ export interface ClusterSummary {
   oomKills: number;
   peakMemoryBytes: number;
   notReadySeconds: number;
+  etcd: { peakMemoryBytes: number; dbSizeBytes: number; noSpaceAlarm: boolean };
   requests: RequestSummary[];
   /** Worst per-minute p99 of mutating and single-object requests, of LISTs (s). */
   worstMinuteP99: { mutating: number; list: number };
@@ -227,6 +228,17 @@ export class ControlPlaneObserver implements ClusterObserver {
   tick(cluster: Cluster): void {
     const now = cluster.now;
     if (now > this.recorder.endSeconds) return;
+    const etcd = { cluster: cluster.name, instance: "etcd-0" };
+    this.recorder.set(
+      this.gauge(M.etcdMvccDbTotalSizeInBytes, etcd),
+      now,
+      cluster.etcd.dbSizeBytes,
+    );
+    this.recorder.set(
+      this.gauge(M.processResidentMemoryBytes, etcd),
+      now,
+      cluster.etcd.memoryBytes,
+    );
     for (const replica of cluster.replicas) {
       const labels = { cluster: cluster.name, instance: `apiserver-${replica.index}` };
       this.recorder.set(this.gauge(M.processResidentMemoryBytes, labels), now, replica.memoryBytes);
@@ -300,6 +312,11 @@ export class ControlPlaneObserver implements ClusterObserver {
       notReadySeconds: Math.max(
         ...cluster.replicas.map((r) => r.notReadySecondsUntil(cluster.now)),
       ),
+      etcd: {
+        peakMemoryBytes: cluster.etcd.peakMemoryBytes,
+        dbSizeBytes: cluster.etcd.dbSizeBytes,
+        noSpaceAlarm: cluster.etcd.noSpaceAlarm,
+      },
       requests,
       worstMinuteP99: { mutating, list },
       availability,

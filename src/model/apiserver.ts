@@ -9,6 +9,7 @@ import type { Etcd } from "./etcd.js";
 import {
   ApiRequest,
   STATUS_CONNECTION_RESET,
+  STATUS_INTERNAL_ERROR,
   STATUS_OK,
   STATUS_TOO_MANY_REQUESTS,
 } from "./request.js";
@@ -184,13 +185,15 @@ export class ApiserverReplica {
       this.oomKill();
       return;
     }
-    const etcdSeconds = request.readCost?.etcdSeconds ?? request.writeCost?.etcdSeconds ?? 0;
-    if (etcdSeconds > 0) {
-      this.etcd.submit(etcdSeconds, this.afterEtcd, {
-        request,
-        generation: this.generation,
-        submittedAt: this.sim.now,
-      });
+    const job = { request, generation: this.generation, submittedAt: this.sim.now };
+    if (request.writeCost !== undefined) {
+      const { etcdSeconds, objectBytes } = request.writeCost;
+      if (!this.etcd.write(etcdSeconds, objectBytes, this.afterEtcd, job)) {
+        // "etcdserver: mvcc: database space exceeded", answered as a 500.
+        this.finish(request, STATUS_INTERNAL_ERROR);
+      }
+    } else if (request.readCost !== undefined && request.readCost.etcdSeconds > 0) {
+      this.etcd.read(request.readCost.etcdSeconds, request.readCost.etcdBytes, this.afterEtcd, job);
     } else {
       this.startCpu(request);
     }
@@ -213,15 +216,20 @@ export class ApiserverReplica {
   }
 
   private readonly afterCpu = (request: ApiRequest): void => {
+    const fanOut = request.writeCost?.fanOutCpuSeconds ?? 0;
+    if (fanOut > 0) this.cpu.submit(fanOut, noop, request);
+    this.finish(request, STATUS_OK);
+  };
+
+  /** The handler returns: memory and seats are released and the client gets its answer. */
+  private finish(request: ApiRequest, status: number): void {
     this.inFlight.delete(request);
     this.inFlightMemory -= request.memoryHeld;
     request.memoryHeld = 0;
     this.updateMemory();
-    const fanOut = request.writeCost?.fanOutCpuSeconds ?? 0;
-    if (fanOut > 0) this.cpu.submit(fanOut, noop, request);
-    this.host.respond(request, STATUS_OK, 0);
+    this.host.respond(request, status, 0);
     for (const next of this.admission.release(request, this.sim.now)) this.execute(next);
-  };
+  }
 
   private updateMemory(): void {
     this.memoryBytes = (this.state === "down" ? 0 : this.idleMemoryBytes) + this.inFlightMemory;
@@ -271,8 +279,9 @@ export class ApiserverReplica {
     const init = this.host.watchCacheInitCost();
     this.sim.schedule(this.config.startupSeconds, () => {
       if (generation !== this.generation) return;
-      this.etcd.submit(
+      this.etcd.read(
         init.etcdSeconds,
+        this.host.storedBytes(),
         () => {
           if (generation !== this.generation) return;
           this.cpu.submit(

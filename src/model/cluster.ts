@@ -82,7 +82,6 @@ export class Cluster implements RequestTransport, ReplicaHost {
     private readonly observer: ClusterObserver,
   ) {
     this.random = sim.random(`cluster/${config.name}/load-balancer`);
-    this.etcd = new Etcd(sim, config.etcd);
     this.server = {
       version: config.version,
       featureGates: config.featureGates,
@@ -98,6 +97,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
       ["nodes", { count: nodes, averageBytes: objectBytes.nodes, watchers: 0 }],
       ["leases", { count: nodes, averageBytes: objectBytes.leases, watchers: 0 }],
     ]);
+    this.etcd = new Etcd(sim, config.etcd, this.storedBytes());
     for (let i = 0; i < config.replicas; i++) {
       const replica = new ApiserverReplica(
         i,

@@ -28,6 +28,7 @@ export interface RequestTemplate {
 /** Final status of a request as the client sees it: HTTP codes, 0 for a broken connection. */
 export const STATUS_OK = 200;
 export const STATUS_TOO_MANY_REQUESTS = 429;
+export const STATUS_INTERNAL_ERROR = 500;
 export const STATUS_GATEWAY_TIMEOUT = 504;
 /** The replica died with the request in flight (connection reset). */
 export const STATUS_CONNECTION_RESET = 0;

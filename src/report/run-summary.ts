@@ -58,6 +58,10 @@ function clusterTable(result: RunResult): string {
         `not ready ${formatDuration(Math.round(c.notReadySeconds))}; availability ${(c.availability * 100).toFixed(2)}%; ` +
         `worst minute p99: writes and gets ${seconds(c.worstMinuteP99.mutating)}, lists ${seconds(c.worstMinuteP99.list)}`,
     );
+    lines.push(
+      `  etcd: database ${formatBytes(c.etcd.dbSizeBytes)}, peak memory ${formatBytes(c.etcd.peakMemoryBytes)}` +
+        (c.etcd.noSpaceAlarm ? ", NOSPACE alarm: writes refused" : ""),
+    );
     for (const r of c.requests) {
       lines.push(
         `  ${r.client}: ${r.total.toLocaleString("en-US")} sent, ${r.ok.toLocaleString("en-US")} ok, ` +

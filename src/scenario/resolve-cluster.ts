@@ -57,7 +57,7 @@ export interface ClusterClass {
     requestTimeoutSeconds: number;
     featureGates: Partial<FeatureGates>;
   };
-  etcd: { cpuCores: number | undefined };
+  etcd: { cpuCores: number | undefined; quotaBytes: number | undefined };
   nodeLeases: boolean;
   flowControl: FlowControlObject[];
   agents: Agent[];
@@ -119,6 +119,14 @@ export function resolveClusterClass(
         0.001,
         LIMITS.maxCpuCores,
         "cores",
+        report,
+      ),
+      quotaBytes: checkedQuantity(
+        raw.etcd?.quota,
+        [...path, "etcd", "quota"],
+        2 ** 20,
+        LIMITS.maxMemoryBytes,
+        "bytes",
         report,
       ),
     },

@@ -227,7 +227,12 @@ export const ClusterClassSchema = strictObject(
     apiserver: Type.Optional(ApiserverSchema),
     etcd: Type.Optional(
       strictObject(
-        { cpu: Type.Optional(quantity("Cores the etcd leader can use for requests.")) },
+        {
+          cpu: Type.Optional(quantity("Cores the etcd leader can use for requests.")),
+          quota: Type.Optional(
+            quantity("--quota-backend-bytes (default 2Gi): writes fail beyond it."),
+          ),
+        },
         { description: "The cluster's etcd." },
       ),
     ),

@@ -1,6 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { serviceAccountUser, SYSTEM_PRIVILEGED_GROUP } from "../../src/k8s/index.js";
+import { join } from "node:path";
+import { loadScenarioFile } from "../../src/scenario/index.js";
+import { runScenario } from "../../src/fleet/index.js";
+import { FIXTURES } from "../paths.js";
 import { clusterOf, GET_NODES, LIST_PODS, probe } from "./probe.js";
 
 const SEED = 1;
@@ -48,4 +52,19 @@ test(`the client gives up after the 60 s request timeout while the apiserver's w
     memoryAfterTimeouts > 10 * 2 ** 30,
     `memory at 72 s: ${memoryAfterTimeouts} (idle ~${idle})`,
   );
+});
+
+test(`etcd refuses writes once its database passes the quota (seed ${SEED})`, () => {
+  const scenario = loadScenarioFile(
+    join(FIXTURES, "scenarios", "control-plane", "etcd-quota.yaml"),
+  );
+  const [cluster] = runScenario(scenario).clusters;
+  assert.equal(cluster.etcd.noSpaceAlarm, true);
+  assert.ok(cluster.etcd.dbSizeBytes > 310 * 2 ** 20);
+  const leases = cluster.requests.find((r) => r.client === "kubelet update lease");
+  assert.ok(
+    leases !== undefined && leases.ok > 0 && leases.ok < leases.total / 2,
+    JSON.stringify(leases),
+  );
+  assert.equal(cluster.oomKills, 0);
 });

@@ -53,7 +53,7 @@ test("units, zones and defaults are resolved", () => {
       requestTimeoutSeconds: 60,
       featureGates: {},
     },
-    etcd: { cpuCores: undefined },
+    etcd: { cpuCores: undefined, quotaBytes: undefined },
     nodeLeases: true,
     flowControl: [],
     agents: [],

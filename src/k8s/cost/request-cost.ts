@@ -150,6 +150,8 @@ export function getCost(
 }
 
 export interface WriteCost {
+  /** Bytes the write adds to etcd's database (a new revision of the object). */
+  objectBytes: number;
   etcdSeconds: number;
   cpuSeconds: number;
   /** apiserver CPU to fan the change out to its watchers (s), spread over the replicas. */
@@ -161,6 +163,7 @@ export interface WriteCost {
 export function writeCost(objectBytes: number, watchers: number, server: ServerProfile): WriteCost {
   const c = server.coefficients ?? DEFAULT_COST_COEFFICIENTS;
   return {
+    objectBytes,
     etcdSeconds: c.etcdWriteSeconds + objectBytes * c.etcdRangeSecondsPerByte,
     cpuSeconds: c.requestOverheadCpuSeconds + c.writeCpuSeconds,
     fanOutCpuSeconds: watchers * c.watchEventCpuSeconds,
