@@ -20,6 +20,7 @@ import { MaxInflightAdmission } from "../model/admission/max-inflight.js";
 import { PeriodicCallers, type RetryPolicy } from "../model/clients/periodic-callers.js";
 import { Informers } from "../model/clients/informers.js";
 import type { RequestTemplate } from "../model/request.js";
+import { DaemonSetRollout, type DaemonSetTiming } from "../model/daemonset.js";
 
 const GiB = 2 ** 30;
 
@@ -47,6 +48,21 @@ export const CONTROL_PLANE_DEFAULTS = {
   tickSeconds: 10,
   clientGoMaxRetries: 10,
   tightLoopRetrySeconds: 0.1,
+  daemonSet: {
+    controllerQps: 20,
+    controllerBurst: 30,
+    schedulerQps: 50,
+    schedulerBurst: 100,
+    burstReplicas: 250,
+    slowStartInitialBatch: 1,
+    syncBackoffInitialSeconds: 0.005,
+    syncBackoffMaxSeconds: 1000,
+    kubeletNoticeSeconds: 1,
+    imagePullMedianSeconds: 15,
+    imagePullSigma: 0.5,
+    containerStartSeconds: 2,
+    terminationSeconds: 2,
+  } satisfies DaemonSetTiming,
 } as const;
 
 export interface BuiltCluster {
@@ -54,6 +70,8 @@ export interface BuiltCluster {
   leases: PeriodicCallers | undefined;
   agents: PeriodicCallers[];
   informers: Informers[];
+  /** Agents the deploy pipeline rolls out, by agent name: their DaemonSet in this cluster. */
+  rollouts: Map<string, DaemonSetRollout>;
 }
 
 export function buildCluster(
@@ -123,6 +141,7 @@ export function buildCluster(
               spec.apiserver.maxMutatingRequestsInflight,
             ),
       tickSeconds: d.tickSeconds,
+      breakGlassReplica: spec.breakGlass,
     },
     observer,
   );
@@ -159,53 +178,75 @@ export function buildCluster(
 
   const agents: PeriodicCallers[] = [];
   const informers: Informers[] = [];
+  const rollouts = new Map<string, DaemonSetRollout>();
   for (const agent of spec.agents) {
     const members = agent.perNode ? spec.nodes : agent.replicas;
-    // A rollout starts members evenly over its duration.
-    const startOf = (member: number) =>
-      agent.startSeconds + (members > 1 ? (agent.rolloutSeconds * member) / members : 0);
+    const byPipeline = agent.deployedBy === "pipeline";
+    // A timed rollout starts members evenly over its duration; the pipeline's waits for pods.
+    const startOf = byPipeline
+      ? () => Infinity
+      : (member: number) =>
+          agent.startSeconds + (members > 1 ? (agent.rolloutSeconds * member) / members : 0);
+    const populations: (PeriodicCallers | Informers)[] = [];
     agent.calls.forEach((call, index) => {
       const name = `${instanceName}/${agent.name}/${index}`;
       if (call.verb === "watch") {
-        informers.push(
-          new Informers(sim, cluster, {
-            name,
-            members,
-            list: {
-              ...callTemplate(agent.name, { ...call, verb: "list" }),
-              name: `${callTemplate(agent.name, { ...call, verb: "list" }).name} (informer)`,
-            },
-            watch: callTemplate(agent.name, call),
-            userOf: () => agent.user,
-            startOf,
-            qps: call.qps,
-            burst: call.burst,
-            version: spec.kubernetesVersion,
-            maxRetries: call.retry === "none" ? 0 : d.clientGoMaxRetries,
-          }),
-        );
+        const population = new Informers(sim, cluster, {
+          name,
+          members,
+          list: {
+            ...callTemplate(agent.name, { ...call, verb: "list" }),
+            name: `${callTemplate(agent.name, { ...call, verb: "list" }).name} (informer)`,
+          },
+          watch: callTemplate(agent.name, call),
+          userOf: () => agent.user,
+          startOf,
+          qps: call.qps,
+          burst: call.burst,
+          version: spec.kubernetesVersion,
+          maxRetries: call.retry === "none" ? 0 : d.clientGoMaxRetries,
+        });
+        informers.push(population);
+        populations.push(population);
         return;
       }
-      agents.push(
-        new PeriodicCallers(
-          sim,
-          {
-            name,
-            members,
-            template: callTemplate(agent.name, call),
-            userOf: () => agent.user,
-            periodSeconds: call.everySeconds,
-            startOf,
-            qps: call.qps,
-            burst: call.burst,
-            retry: retryPolicy(call, spec.kubernetesVersion),
-          },
-          cluster,
-        ),
+      const population = new PeriodicCallers(
+        sim,
+        {
+          name,
+          members,
+          template: callTemplate(agent.name, call),
+          userOf: () => agent.user,
+          periodSeconds: call.everySeconds,
+          startOf,
+          qps: call.qps,
+          burst: call.burst,
+          retry: retryPolicy(call, spec.kubernetesVersion),
+        },
+        cluster,
       );
+      agents.push(population);
+      populations.push(population);
     });
+    if (byPipeline) {
+      const rollout = new DaemonSetRollout(
+        sim,
+        {
+          name: `${instanceName}/${agent.name}`,
+          namespace: agent.user.name.split(":")[2] ?? "default",
+          nodes: members,
+          version: spec.kubernetesVersion,
+          timing: d.daemonSet,
+          maxRetries: d.clientGoMaxRetries,
+        },
+        cluster,
+      );
+      rollout.onPodStarted.push((member) => populations.forEach((p) => p.startMember(member)));
+      rollout.onPodStopped.push((member) => populations.forEach((p) => p.stopMember(member)));
+      rollouts.set(agent.name, rollout);
+    }
   }
-  return { cluster, leases, agents, informers };
+  return { cluster, leases, agents, informers, rollouts };
 }
 
 function callTemplate(agentName: string, call: AgentCall): RequestTemplate {

@@ -270,6 +270,17 @@ export class ApiserverReplica {
     this.sim.schedule(delay, this.onRestart, this.generation);
   }
 
+  /**
+   * A replica added by a scale-up: its machine is provisioned for `delaySeconds`, then it starts
+   * like a restarted one (watch cache filled from etcd) and joins the load balancer when ready.
+   */
+  provision(delaySeconds: number): void {
+    this.state = "down";
+    this.generation++;
+    this.host.replicaDown(this);
+    this.sim.schedule(delaySeconds, this.onRestart, this.generation);
+  }
+
   private readonly onRestart = (generation: number): void => {
     if (generation !== this.generation) return;
     this.state = "starting";

@@ -56,6 +56,8 @@ export interface ClusterModelConfig {
   admissionFactory: (replicaIndex: number) => Admission;
   /** Housekeeping period: APF borrowing and gauge sampling (s). */
   tickSeconds: number;
+  /** A reserved replica outside the load balancer, reachable only through `breakGlass`. */
+  breakGlassReplica?: boolean;
 }
 
 /** Where the cluster reports what happens, for metrics. */
@@ -75,6 +77,12 @@ export class Cluster implements RequestTransport, ReplicaHost {
   private readonly readyReplicas: ApiserverReplica[] = [];
   /** Called when a replica dies: watch-holding populations lose their streams on it. */
   readonly onReplicaDown: ((replica: ApiserverReplica) => void)[] = [];
+  /** The reserved replica of the break-glass path, when the cluster has one. */
+  readonly breakGlassReplica: ApiserverReplica | undefined;
+  /** The path to it: requests sent here bypass the load balancer and any network block. */
+  readonly breakGlass: RequestTransport;
+  /** Users whose connections the network refuses (an operator blocked the admin API to them). */
+  private blocked: ((user: string) => boolean) | undefined;
 
   constructor(
     private readonly sim: Simulation,
@@ -110,7 +118,80 @@ export class Cluster implements RequestTransport, ReplicaHost {
       this.replicas.push(replica);
       this.readyReplicas.push(replica);
     }
+    this.breakGlassReplica = config.breakGlassReplica
+      ? new ApiserverReplica(
+          config.replicas,
+          sim,
+          config.replica,
+          this.etcd,
+          config.admissionFactory(config.replicas),
+          { ...this.replicaHost(), replicaDown: () => {}, replicaReady: () => {} },
+        )
+      : undefined;
+    this.breakGlass = { send: (request) => this.sendBreakGlass(request) };
     sim.schedule(config.tickSeconds, this.onTick, this);
+  }
+
+  private replicaHost(): ReplicaHost {
+    return {
+      storedBytes: () => this.storedBytes(),
+      watchCacheInitCost: () => this.watchCacheInitCost(),
+      respond: (request, status, retryAfter) => this.respond(request, status, retryAfter),
+      replicaDown: (replica) => this.replicaDown(replica),
+      replicaReady: (replica) => this.replicaReady(replica),
+      observeEtcd: (request, replica, seconds) => this.observeEtcd(request, replica, seconds),
+      observeRejection: (request, reason) => this.observeRejection(request, reason),
+    };
+  }
+
+  /** Requests from users the predicate matches are refused at the network from now on. */
+  blockUsers(predicate: ((user: string) => boolean) | undefined): void {
+    this.blocked = predicate;
+  }
+
+  get networkBlockActive(): boolean {
+    return this.blocked !== undefined;
+  }
+
+  /** Scale-up: `count` new replicas join the load balancer once provisioned and started. */
+  addReplicas(count: number, provisionSeconds: number): void {
+    for (let i = 0; i < count; i++) {
+      const index = this.replicas.length;
+      const replica = new ApiserverReplica(
+        index,
+        this.sim,
+        this.config.replica,
+        this.etcd,
+        this.config.admissionFactory(index),
+        this,
+      );
+      this.replicas.push(replica);
+      this.onReplicaAdded.forEach((listener) => listener(replica));
+      replica.provision(provisionSeconds);
+    }
+  }
+
+  readonly onReplicaAdded: ((replica: ApiserverReplica) => void)[] = [];
+
+  /** The stored pod count changed (a DaemonSet created or deleted pods). */
+  podObjectsChanged(delta: number): void {
+    const pods = this.resources.get("pods");
+    if (pods !== undefined) pods.count = Math.max(0, pods.count + delta);
+  }
+
+  private sendBreakGlass(request: ApiRequest): void {
+    request.clientTimeout = this.sim.schedule(
+      this.config.requestTimeoutSeconds,
+      this.onClientTimeout,
+      request,
+    );
+    const replica = this.breakGlassReplica;
+    if (replica === undefined || !replica.ready) {
+      this.respond(request, STATUS_CONNECTION_REFUSED, 0);
+      return;
+    }
+    this.priceRequest(request);
+    replica.receive(request);
   }
 
   get name(): string {
@@ -128,7 +209,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
       this.onClientTimeout,
       request,
     );
-    if (this.readyReplicas.length === 0) {
+    if (this.readyReplicas.length === 0 || this.blocked?.(request.user.name) === true) {
       this.respond(request, STATUS_CONNECTION_REFUSED, 0);
       return;
     }
@@ -262,6 +343,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
 
   private readonly onTick = (): void => {
     for (const replica of this.replicas) replica.tick();
+    this.breakGlassReplica?.tick();
     this.observer.tick(this);
     this.sim.schedule(this.config.tickSeconds, this.onTick, this);
   };

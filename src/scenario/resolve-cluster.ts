@@ -36,6 +36,8 @@ export interface Agent {
   replicas: number;
   startSeconds: number;
   rolloutSeconds: number;
+  /** "pipeline": the change the deploy pipeline rolls out, pods created by the DaemonSet controller. */
+  deployedBy: "start" | "pipeline";
   calls: AgentCall[];
 }
 
@@ -59,6 +61,8 @@ export interface ClusterClass {
   };
   etcd: { cpuCores: number | undefined; quotaBytes: number | undefined };
   nodeLeases: boolean;
+  zones: number;
+  breakGlass: boolean;
   flowControl: FlowControlObject[];
   agents: Agent[];
 }
@@ -131,6 +135,8 @@ export function resolveClusterClass(
       ),
     },
     nodeLeases: raw.nodeLeases ?? true,
+    zones: raw.zones ?? 3,
+    breakGlass: raw.breakGlass ?? false,
     flowControl: (raw.flowControl ?? []) as FlowControlObject[],
     agents: (raw.agents ?? []).map((agent, index) =>
       resolveAgent(agent, [...path, "agents", index], report),
@@ -174,6 +180,7 @@ function resolveAgent(
       raw.rollout === undefined
         ? 0
         : checkedDuration(raw.rollout, [...path, "rollout"], 0, LIMITS.maxDurationSeconds, report),
+    deployedBy: raw.deployedBy ?? "start",
     calls: raw.calls.map((call, index) => ({
       verb: call.verb,
       resource: call.resource,

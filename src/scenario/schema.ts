@@ -186,6 +186,15 @@ export const AgentSchema = strictObject(
     ),
     start: Type.Optional(duration("When the first instance starts, from the scenario's start.")),
     rollout: Type.Optional(duration("Instances start spread evenly over this time.")),
+    deployedBy: Type.Optional(
+      Type.Unsafe<"start" | "pipeline">({
+        type: "string",
+        enum: ["start", "pipeline"],
+        default: "start",
+        description:
+          "start: instances start at `start`, spread over `rollout`. pipeline: the agent is the change the deploy pipeline rolls out; in each cluster the DaemonSet controller creates its pods through the API when the pipeline reaches it.",
+      }),
+    ),
     calls: Type.Array(AgentCallSchema, { minItems: 1, maxItems: 20 }),
   },
   { description: "A workload that calls the Kubernetes API, e.g. a telemetry DaemonSet." },
@@ -240,6 +249,21 @@ export const ClusterClassSchema = strictObject(
       Type.Boolean({
         default: true,
         description: "Every node's kubelet renews its Lease every 10 s.",
+      }),
+    ),
+    zones: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 64,
+        default: 3,
+        description: "Availability zones the nodes spread over (node lifecycle controller).",
+      }),
+    ),
+    breakGlass: Type.Optional(
+      Type.Boolean({
+        default: false,
+        description:
+          "A reserved apiserver replica outside the load balancer, which operators reach as system:masters (exempt) when the others are overloaded.",
       }),
     ),
     flowControl: Type.Optional(

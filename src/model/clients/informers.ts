@@ -34,7 +34,7 @@ export interface InformersConfig {
   list: RequestTemplate;
   watch: RequestTemplate;
   userOf: (member: number) => UserInfo;
-  /** When member i starts its informer (s). */
+  /** When member i starts its informer (s); Infinity leaves it to `startMember`. */
   startOf: (member: number) => number;
   qps: number;
   burst: number;
@@ -75,6 +75,14 @@ export class Informers implements ResponseSink {
   private readonly users: UserInfo[] = [];
   private readonly watch: RequestTemplate;
   private readonly random: RandomStream;
+  /** 1 while the member's process runs. */
+  private readonly active: Uint8Array;
+  /** 1 once the member's LIST completed since it (re)started: its store is complete. */
+  private readonly synced: Uint8Array;
+  /** When the member last (re)started: answers to older requests belong to a dead process. */
+  private readonly startedAt: Float64Array;
+  /** The member's one pending timer (backoff, retry or rate-limit delay), cancelled on stop. */
+  private readonly timer: Float64Array;
 
   constructor(
     private readonly sim: Simulation,
@@ -94,13 +102,79 @@ export class Informers implements ResponseSink {
     this.pending = new Array<ListOptions | undefined>(n).fill(undefined);
     this.watch = config.watch;
     this.random = sim.random(`clients/${config.name}`);
+    this.active = new Uint8Array(n);
+    this.synced = new Uint8Array(n);
+    this.startedAt = new Float64Array(n);
+    this.timer = new Float64Array(n).fill(NONE);
     for (let i = 0; i < n; i++) {
       this.users.push(config.userOf(i));
       this.store(i, newReflectorState(sim.now));
-      sim.scheduleAt(Math.max(sim.now, config.startOf(i)), this.onStart, i);
+      const start = config.startOf(i);
+      if (start < Infinity) sim.scheduleAt(Math.max(sim.now, start), this.onStart, i);
     }
     cluster.onReplicaDown.push((replica) => this.breakWatches(replica));
   }
+
+  /** The member's LIST completed since it last started: its store holds every object. */
+  hasSynced(member: number): boolean {
+    return this.synced[member] === 1;
+  }
+
+  /** The member holds an open watch: its store is current. */
+  isWatching(member: number): boolean {
+    return this.watchReplica[member] !== NONE;
+  }
+
+  isRunning(member: number): boolean {
+    return this.active[member] === 1;
+  }
+
+  /** Members whose process runs now. */
+  get runningMembers(): number {
+    let running = 0;
+    for (let i = 0; i < this.active.length; i++) running += this.active[i];
+    return running;
+  }
+
+  /** The member's process starts: a new reflector with an empty store. */
+  startMember(member: number): void {
+    if (this.active[member] === 1) return;
+    this.onStart(member);
+  }
+
+  /** The member's process ends: its watch closes, pending work is dropped, its store is lost. */
+  stopMember(member: number): void {
+    if (this.active[member] === 0) return;
+    this.active[member] = 0;
+    this.synced[member] = 0;
+    this.closeWatch(member);
+    this.clearTimer(member);
+  }
+
+  /** The process restarted (a crash, an OOM kill): it lists again from scratch. */
+  restartMember(member: number): void {
+    this.stopMember(member);
+    this.startMember(member);
+  }
+
+  private clearTimer(member: number): void {
+    if (this.timer[member] !== NONE) this.sim.cancel(this.timer[member]);
+    this.timer[member] = NONE;
+  }
+
+  /** Schedules the member's one pending step; fired timers clear themselves. */
+  private later(member: number, delay: number, step: (member: number) => void): void {
+    this.clearTimer(member);
+    this.timer[member] = this.sim.schedule(delay, this.onTimer, member);
+    this.timerStep[member] = step;
+  }
+
+  private readonly timerStep: ((member: number) => void)[] = [];
+
+  private readonly onTimer = (member: number): void => {
+    this.timer[member] = NONE;
+    this.timerStep[member](member);
+  };
 
   get name(): string {
     return this.config.name;
@@ -125,6 +199,10 @@ export class Informers implements ResponseSink {
   }
 
   private readonly onStart = (member: number): void => {
+    this.active[member] = 1;
+    this.synced[member] = 0;
+    this.startedAt[member] = this.sim.now;
+    this.store(member, newReflectorState(this.sim.now));
     const state = this.load(member);
     const action = startReflector(state, this.sim.now, this.random);
     this.store(member, state);
@@ -162,7 +240,7 @@ export class Informers implements ResponseSink {
         );
         return;
       case "wait":
-        this.sim.schedule(action.seconds, this.onBackoffElapsed, member);
+        this.later(member, action.seconds, this.onBackoffElapsed);
         return;
       case "keepWatching":
         return;
@@ -185,7 +263,7 @@ export class Informers implements ResponseSink {
           )
         : 0;
     if (delay > 0) {
-      this.sim.schedule(delay, this.sendListNow, member);
+      this.later(member, delay, this.sendListNow);
     } else {
       this.sendListNow(member);
     }
@@ -208,13 +286,15 @@ export class Informers implements ResponseSink {
 
   onResponse(request: ApiRequest, status: number, retryAfterSeconds: number): void {
     const member = request.member;
+    // An answer to a process that has since stopped or restarted reaches nobody.
+    if (this.active[member] === 0 || request.sentAt < this.startedAt[member]) return;
     const isWatch = request.template === this.watch;
     if (status !== STATUS_OK) {
       const delay = this.retryDelay(status, retryAfterSeconds, this.attempt[member] + 1);
       if (delay !== undefined) {
         this.attempt[member]++;
         // Retries pass the rate limiter again, watches included.
-        this.sim.schedule(delay, isWatch ? this.resendWatch : this.sendList, member);
+        this.later(member, delay, isWatch ? this.resendWatch : this.sendList);
         return;
       }
       const failure = this.failure(status);
@@ -227,7 +307,9 @@ export class Informers implements ResponseSink {
     }
     const resourceVersion = this.cluster.resourceVersionAt(this.sim.now);
     if (!isWatch) {
-      this.step(member, { kind: "listPage", resourceVersion, hasMore: this.hasMorePages(request) });
+      const hasMore = this.hasMorePages(request);
+      if (!hasMore) this.synced[member] = 1;
+      this.step(member, { kind: "listPage", resourceVersion, hasMore });
       return;
     }
     const from = Number(request.options.resourceVersion ?? "");
@@ -248,17 +330,19 @@ export class Informers implements ResponseSink {
       this.config.qps,
       this.config.burst,
     );
-    this.sim.schedule(delay, () =>
-      this.cluster.send(
-        new ApiRequest(
-          this.watch,
-          member,
-          this.users[member],
-          this,
-          this.sim.now,
-          this.attempt[member],
-          this.pending[member],
-        ),
+    this.later(member, delay, this.sendWatchNow);
+  };
+
+  private readonly sendWatchNow = (member: number): void => {
+    this.cluster.send(
+      new ApiRequest(
+        this.watch,
+        member,
+        this.users[member],
+        this,
+        this.sim.now,
+        this.attempt[member],
+        this.pending[member],
       ),
     );
   };

@@ -45,7 +45,7 @@ export interface PeriodicCallersConfig {
   /** The identity of member i (kubelets each have their own; a DaemonSet shares one). */
   userOf: (member: number) => UserInfo;
   periodSeconds: number;
-  /** When member i starts (s); a DaemonSet rollout staggers these. */
+  /** When member i starts (s); Infinity leaves it to `startMember` (a DaemonSet's pod starts). */
   startOf: (member: number) => number;
   /** client-go token bucket per member. */
   qps: number;
@@ -81,7 +81,13 @@ export class PeriodicCallers implements ResponseSink {
   private readonly tokensAt: Float64Array;
   private readonly users: UserInfo[] = [];
   private readonly random: RandomStream;
-  private stopped = false;
+  /** 1 while the member runs; its pod may not have started yet or may have been deleted. */
+  private readonly active: Uint8Array;
+  /** When the member last started: responses to requests sent before belong to a dead pod. */
+  private readonly startedAt: Float64Array;
+  /** The member's next periodic tick, cancelled when it stops. */
+  private readonly tickHandle: Float64Array;
+  private running = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -94,26 +100,60 @@ export class PeriodicCallers implements ResponseSink {
     this.tokens = new Float64Array(n).fill(config.burst);
     this.tokensAt = new Float64Array(n);
     this.random = sim.random(`clients/${config.name}`);
+    this.active = new Uint8Array(n);
+    this.startedAt = new Float64Array(n);
+    this.tickHandle = new Float64Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       this.users.push(config.userOf(i));
-      // A random phase within the period: members do not start in lockstep.
-      const start = config.startOf(i) + this.random.next() * config.periodSeconds;
-      this.sim.scheduleAt(Math.max(sim.now, start), this.onTick, i);
+      const start = config.startOf(i);
+      if (start < Infinity) this.sim.scheduleAt(Math.max(sim.now, start), this.onStart, i);
     }
   }
+
+  /** Members running now. */
+  get runningMembers(): number {
+    return this.running;
+  }
+
+  isRunning(member: number): boolean {
+    return this.active[member] === 1;
+  }
+
+  /** The member's process starts; its first call comes at a random phase within the period,
+   * so members do not call in lockstep. */
+  startMember(member: number): void {
+    if (this.active[member] === 1) return;
+    this.active[member] = 1;
+    this.running++;
+    this.startedAt[member] = this.sim.now;
+    this.inFlight[member] = 0;
+    const phase = this.random.next() * this.config.periodSeconds;
+    this.tickHandle[member] = this.sim.schedule(phase, this.onTick, member);
+  }
+
+  /** The member's process ends (its pod was deleted): no more calls, late answers ignored. */
+  stopMember(member: number): void {
+    if (this.active[member] === 0) return;
+    this.active[member] = 0;
+    this.running--;
+    this.inFlight[member] = 0;
+    if (this.tickHandle[member] >= 0) this.sim.cancel(this.tickHandle[member]);
+    this.tickHandle[member] = -1;
+  }
+
+  private readonly onStart = (member: number): void => this.startMember(member);
 
   get name(): string {
     return this.config.name;
   }
 
-  /** Stops every member after its current request (the DaemonSet was deleted). */
+  /** Stops every member (the DaemonSet was deleted). */
   stop(): void {
-    this.stopped = true;
+    for (let member = 0; member < this.active.length; member++) this.stopMember(member);
   }
 
   private readonly onTick = (member: number): void => {
-    if (this.stopped) return;
-    this.sim.schedule(this.config.periodSeconds, this.onTick, member);
+    this.tickHandle[member] = this.sim.schedule(this.config.periodSeconds, this.onTick, member);
     if (this.inFlight[member] === 1) {
       this.stats.skipped++;
       return;
@@ -137,10 +177,7 @@ export class PeriodicCallers implements ResponseSink {
   }
 
   private readonly onSend = (member: number): void => {
-    if (this.stopped && this.attempt[member] === 0) {
-      this.inFlight[member] = 0;
-      return;
-    }
+    if (this.active[member] === 0) return;
     this.stats.sent++;
     this.transport.send(
       new ApiRequest(
@@ -156,13 +193,19 @@ export class PeriodicCallers implements ResponseSink {
 
   onResponse(request: ApiRequest, status: number, retryAfterSeconds: number): void {
     const member = request.member;
+    if (this.active[member] === 0 || request.sentAt < this.startedAt[member]) {
+      // The pod that sent it is gone; count the outcome but act on nothing.
+      if (status === STATUS_OK) this.stats.succeeded++;
+      else this.stats.failed++;
+      return;
+    }
     if (status === STATUS_OK) {
       this.stats.succeeded++;
       this.inFlight[member] = 0;
       return;
     }
     const delay = this.retryDelay(member, status, retryAfterSeconds);
-    if (delay === undefined || this.stopped) {
+    if (delay === undefined) {
       this.stats.failed++;
       this.inFlight[member] = 0;
       return;
@@ -172,7 +215,9 @@ export class PeriodicCallers implements ResponseSink {
     this.sim.schedule(delay, this.onRetry, member);
   }
 
-  private readonly onRetry = (member: number): void => this.sendThroughRateLimiter(member);
+  private readonly onRetry = (member: number): void => {
+    if (this.active[member] === 1) this.sendThroughRateLimiter(member);
+  };
 
   private retryDelay(
     member: number,
