@@ -14,6 +14,7 @@ import {
 import { isValidSeed, MAX_SEED } from "../sim/index.js";
 import { EXIT_RUN_FAILED } from "./exit-codes.js";
 import { createProgress } from "./progress.js";
+import { registerPreflightCommand } from "./preflight-command.js";
 
 interface RunFlags {
   seed?: number;
@@ -132,6 +133,8 @@ export function buildProgram(): Command {
     .action(() => {
       process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
     });
+
+  registerPreflightCommand(program);
 
   // Sub-commands inherit the parent's behaviour on errors so every usage error exits 2.
   for (const command of program.commands) {

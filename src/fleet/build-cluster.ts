@@ -42,6 +42,8 @@ export const CONTROL_PLANE_DEFAULTS = {
     startupSeconds: 20,
   },
   leaseRenewalSeconds: 10,
+  /** Above this many nodes, one simulated renewal stands for a group of nodes (docs/model.md). */
+  maxLeaseRenewers: 750,
   kubeletQps: 50,
   kubeletBurst: 100,
   leaseRetry: { kind: "backoff", initialSeconds: 0.2, maxSeconds: 7, factor: 2 } as RetryPolicy,
@@ -68,6 +70,8 @@ export const CONTROL_PLANE_DEFAULTS = {
 export interface BuiltCluster {
   cluster: Cluster;
   leases: PeriodicCallers | undefined;
+  /** Nodes each member of `leases` stands for: member m renews nodes [m*g, (m+1)*g). */
+  leaseGroup: number;
   agents: PeriodicCallers[];
   informers: Informers[];
   /** Agents the deploy pipeline rolls out, by agent name: their DaemonSet in this cluster. */
@@ -146,13 +150,15 @@ export function buildCluster(
     observer,
   );
 
+  const leaseGroup = Math.ceil(spec.nodes / d.maxLeaseRenewers);
   const leases = spec.nodeLeases
     ? new PeriodicCallers(
         sim,
         {
           name: `${instanceName}/kubelet-lease`,
-          members: spec.nodes,
+          members: Math.ceil(spec.nodes / leaseGroup),
           template: {
+            batch: leaseGroup,
             name: "kubelet update lease",
             verb: "update",
             resource: "leases",
@@ -246,7 +252,7 @@ export function buildCluster(
       rollouts.set(agent.name, rollout);
     }
   }
-  return { cluster, leases, agents, informers, rollouts };
+  return { cluster, leases, leaseGroup, agents, informers, rollouts };
 }
 
 function callTemplate(agentName: string, call: AgentCall): RequestTemplate {

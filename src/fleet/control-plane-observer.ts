@@ -139,12 +139,13 @@ export class ControlPlaneObserver implements ClusterObserver {
     const now = Math.min(cluster.now, this.recorder.endSeconds);
     const tally = this.tally(cluster, request);
     const s = tally.summary;
-    s.total++;
-    if (status === 200) s.ok++;
-    else if (status === 429) s.tooManyRequests++;
-    else if (status === 504) s.timeouts++;
+    const weight = request.template.batch ?? 1;
+    s.total += weight;
+    if (status === 200) s.ok += weight;
+    else if (status === 429) s.tooManyRequests += weight;
+    else if (status === 504) s.timeouts += weight;
     else if (status === STATUS_CONNECTION_RESET || status === STATUS_CONNECTION_REFUSED) {
-      s.connectionErrors++;
+      s.connectionErrors += weight;
     }
     if (latencySeconds > s.maxSeconds) s.maxSeconds = latencySeconds;
     this.recorder.observe(tally.latency, now, latencySeconds);
@@ -157,7 +158,7 @@ export class ControlPlaneObserver implements ClusterObserver {
       });
       tally.codes.set(status, code);
     }
-    this.recorder.add(code, now, 1);
+    this.recorder.add(code, now, weight);
     // The apiserver measures what it answered; a refused or reset connection it never did.
     const answered = status !== STATUS_CONNECTION_REFUSED && status !== STATUS_CONNECTION_RESET;
     if (answered && request.replica >= 0) {

@@ -260,8 +260,20 @@ export class Cluster implements RequestTransport, ReplicaHost {
           this.server,
         );
         break;
-      default:
-        request.writeCost = writeCost(averageBytes, stats?.watchers ?? 0, this.server);
+      default: {
+        const cost = writeCost(averageBytes, stats?.watchers ?? 0, this.server);
+        const batch = template.batch ?? 1;
+        request.writeCost =
+          batch === 1
+            ? cost
+            : {
+                objectBytes: cost.objectBytes * batch,
+                etcdSeconds: cost.etcdSeconds * batch,
+                cpuSeconds: cost.cpuSeconds * batch,
+                fanOutCpuSeconds: cost.fanOutCpuSeconds * batch,
+                memoryBytes: cost.memoryBytes * batch,
+              };
+      }
     }
   }
 

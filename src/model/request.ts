@@ -23,6 +23,11 @@ export interface RequestTemplate {
   encoding: Encoding;
   /** True for requests the apiserver counts as mutating (max-inflight split, seats). */
   mutating: boolean;
+  /**
+   * One simulated request standing for this many identical ones sent together, e.g. the lease
+   * renewals of a group of nodes: its etcd, CPU and memory cost and its counts are multiplied.
+   */
+  batch?: number;
 }
 
 /** Final status of a request as the client sees it: HTTP codes, 0 for a broken connection. */

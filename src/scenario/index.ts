@@ -18,3 +18,14 @@ export {
 } from "./builtin.js";
 export { parseDuration, formatDuration, parseQuantity, formatBytes } from "./units.js";
 export { ClockFormatter, type WallClockStart } from "./wall-clock.js";
+export type {
+  AlertSettings,
+  CacheSettings,
+  DelaySettings,
+  DnsSettings,
+  GateSettings,
+  OperatorSettings,
+  PipelineSettings,
+  ServiceSettings,
+  WorkloadSettings,
+} from "./resolve-operations.js";

@@ -30,6 +30,19 @@ import {
 } from "./schema.js";
 import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
 import { checkedDuration, resolveClusterClass, type ClusterClass } from "./resolve-cluster.js";
+import {
+  mergeDns,
+  resolveAlerts,
+  resolveDns,
+  resolveOperators,
+  resolvePipeline,
+  resolveTraffic,
+  resolveWorkloads,
+  type AlertSettings,
+  type OperatorSettings,
+  type PipelineSettings,
+  type WorkloadSettings,
+} from "./resolve-operations.js";
 import { isValidTimeZone, parseWallClock, type WallClockStart } from "./wall-clock.js";
 
 /** A validated scenario with units resolved: seconds, bytes, cores. */
@@ -43,6 +56,12 @@ export interface Scenario {
   durationSeconds: number;
   limits: { maxEvents: number | undefined; wallClockSeconds: number | undefined };
   clusters: ClusterClass[];
+  /** Fleet-wide DNS settings; a class's own `dns` overrides them (ClusterClass.dns is merged). */
+  workloads: WorkloadSettings | undefined;
+  pipeline: PipelineSettings | undefined;
+  alerts: AlertSettings;
+  operators: OperatorSettings;
+  traffic: { headroom: number };
 }
 
 const MAX_ALIASES = 100; // guards against "billion laughs" alias expansion
@@ -364,6 +383,13 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     names.set(raw.name, index);
     return resolveClusterClass(raw, path, report);
   });
+  const fleetDns = resolveDns(spec.dns, ["spec", "dns"], report);
+  clusters.forEach((cluster, index) => {
+    cluster.dns = mergeDns(
+      fleetDns,
+      resolveDns(spec.clusters?.[index].dns, ["spec", "clusters", index, "dns"], report),
+    );
+  });
 
   return {
     name: raw.metadata.name,
@@ -374,5 +400,10 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     durationSeconds,
     limits: { maxEvents: spec.limits?.maxEvents, wallClockSeconds },
     clusters,
+    workloads: resolveWorkloads(spec.workloads, report),
+    pipeline: resolvePipeline(spec.pipeline, clusters, report),
+    alerts: resolveAlerts(spec.alerts, report),
+    operators: resolveOperators(spec.operators, report),
+    traffic: resolveTraffic(spec.traffic),
   };
 }

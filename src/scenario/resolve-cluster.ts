@@ -15,6 +15,7 @@ import {
 import type { FlowControlObject } from "./flowcontrol-schema.js";
 import { parseDuration, parseQuantity } from "./units.js";
 import { describeValue } from "./diagnostics.js";
+import type { DnsSettings } from "./resolve-operations.js";
 
 export interface AgentCall {
   verb: "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
@@ -63,6 +64,8 @@ export interface ClusterClass {
   nodeLeases: boolean;
   zones: number;
   breakGlass: boolean;
+  /** DNS settings: the fleet's, overridden by the class's own. */
+  dns: DnsSettings;
   flowControl: FlowControlObject[];
   agents: Agent[];
 }
@@ -136,6 +139,7 @@ export function resolveClusterClass(
     },
     nodeLeases: raw.nodeLeases ?? true,
     zones: raw.zones ?? 3,
+    dns: {},
     breakGlass: raw.breakGlass ?? false,
     flowControl: (raw.flowControl ?? []) as FlowControlObject[],
     agents: (raw.agents ?? []).map((agent, index) =>

@@ -2,11 +2,19 @@
  * The scenario file format, kubestorm.dev/v1alpha1 `Scenario`, as a JSON Schema (TypeBox).
  * The same schema validates files and is printed by `kubestorm schema` for editors.
  */
-import { Type, type Static, type TSchema } from "@sinclair/typebox";
-import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
+import { Type, type Static } from "@sinclair/typebox";
+import { DNS_LABEL, duration, quantity, strictObject } from "./schema-helpers.js";
 import { MAX_SEED } from "../sim/index.js";
 import { FlowControlObjectSchema } from "./flowcontrol-schema.js";
 import { FEATURE_NAMES } from "../k8s/features.js";
+import {
+  AlertsSchema,
+  DnsSchema,
+  OperatorsSchema,
+  PipelineSchema,
+  TrafficSchema,
+  WorkloadsSchema,
+} from "./operations-schema.js";
 
 export const SCENARIO_API_VERSION = "kubestorm.dev/v1alpha1";
 export const SCENARIO_KIND = "Scenario";
@@ -27,26 +35,6 @@ export const LIMITS = {
   maxCpuCores: 4096,
   maxMemoryBytes: 2 ** 50,
 } as const;
-
-const duration = (description: string) =>
-  Type.String({
-    pattern: DURATION_PATTERN,
-    description: `${description} A duration such as 90s, 20m, 4h or 1h30m.`,
-  });
-
-const quantity = (description: string) =>
-  Type.Unsafe<string | number>({
-    type: ["string", "number"],
-    pattern: QUANTITY_PATTERN,
-    description: `${description} A Kubernetes quantity such as 64Gi, 500m or 8.`,
-  });
-
-const DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-
-const strictObject = <T extends Record<string, TSchema>>(
-  properties: T,
-  options: { description?: string } = {},
-) => Type.Object(properties, { additionalProperties: false, ...options });
 
 export const ApiserverSchema = strictObject(
   {
@@ -276,6 +264,7 @@ export const ClusterClassSchema = strictObject(
     agents: Type.Optional(
       Type.Array(AgentSchema, { maxItems: 100, description: "Clients that call the apiserver." }),
     ),
+    dns: Type.Optional(DnsSchema),
   },
   { description: "A class of identical clusters." },
 );
@@ -332,6 +321,12 @@ export const ScenarioSchema = strictObject(
           description: "The fleet, as classes of identical clusters.",
         }),
       ),
+      dns: Type.Optional(DnsSchema),
+      workloads: Type.Optional(WorkloadsSchema),
+      pipeline: Type.Optional(PipelineSchema),
+      alerts: Type.Optional(AlertsSchema),
+      operators: Type.Optional(OperatorsSchema),
+      traffic: Type.Optional(TrafficSchema),
     }),
   },
   {

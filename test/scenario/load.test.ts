@@ -55,6 +55,15 @@ test("units, zones and defaults are resolved", () => {
     },
     etcd: { cpuCores: undefined, quotaBytes: undefined },
     nodeLeases: true,
+    zones: 3,
+    breakGlass: false,
+    dns: {
+      coreDnsReplicas: undefined,
+      recordTtlSeconds: undefined,
+      capacityQps: undefined,
+      cache: undefined,
+      nodeLocal: undefined,
+    },
     flowControl: [],
     agents: [],
   });

@@ -51,6 +51,8 @@ export interface PeriodicCallersConfig {
   qps: number;
   burst: number;
   retry: RetryPolicy;
+  /** Hears each call's final outcome (after retries): a kubelet's lease renewed or not. */
+  onOutcome?: (member: number, ok: boolean) => void;
 }
 
 /** What the population sends through: the cluster's load balancer. */
@@ -202,12 +204,14 @@ export class PeriodicCallers implements ResponseSink {
     if (status === STATUS_OK) {
       this.stats.succeeded++;
       this.inFlight[member] = 0;
+      this.config.onOutcome?.(member, true);
       return;
     }
     const delay = this.retryDelay(member, status, retryAfterSeconds);
     if (delay === undefined) {
       this.stats.failed++;
       this.inFlight[member] = 0;
+      this.config.onOutcome?.(member, false);
       return;
     }
     this.stats.retries++;

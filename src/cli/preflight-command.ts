@@ -1,0 +1,177 @@
+/** `kubestorm preflight`: reads manifests, prints the predicted apiserver load and findings. */
+import { readFileSync } from "node:fs";
+import { InvalidArgumentError, Option, type Command } from "commander";
+import { parseKubernetesVersion, type KubernetesVersion } from "../k8s/index.js";
+import {
+  analyseManifests,
+  DEFAULT_CONTROL_PLANE,
+  diagnosticsText,
+  preflightJson,
+  preflightSarif,
+  preflightText,
+  planSimulation,
+  readManifests,
+  runSimulation,
+  SEVERITY_ORDER,
+  DEFAULT_SIMULATION,
+  type PreflightResult,
+  type Severity,
+  type SimulationOutcome,
+} from "../preflight/index.js";
+import { runResultTable } from "../report/index.js";
+import { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from "./exit-codes.js";
+
+/** Exit status when a finding reaches --fail-on: the documented "failed" code. */
+const EXIT_FINDINGS = EXIT_RUN_FAILED;
+
+interface PreflightFlags {
+  nodes: number;
+  podsPerNode: number;
+  k8sVersion: KubernetesVersion;
+  output: "text" | "json" | "sarif";
+  failOn: "none" | Severity;
+  simulate?: boolean;
+}
+
+export const PREFLIGHT_HELP = `
+Reads files, directories (*.yaml, *.yml, *.json, recursively), multi-document YAML, kind: List,
+and stdin ("-"). Workloads are joined to their ServiceAccount and RBAC; what they call comes from
+the kubestorm.dev/api-calls annotation, known agents, node scoping, or is assumed (and said so).
+Ignore findings per workload with the annotation kubestorm.dev/ignore: "KS001,KS006".
+
+Examples:
+  kubestorm preflight deploy/                              every manifest under deploy/
+  helm template my-agent ./chart | kubestorm preflight -   a rendered chart from stdin
+  kubestorm preflight agent.yaml --nodes 7500 -o sarif     SARIF 2.1.0 for code scanning
+
+Exit codes:
+  0  no finding at or above --fail-on
+  1  a finding at or above --fail-on (default error)
+  2  bad usage, or nothing could be analysed (every document had errors, or no workload)
+`;
+
+function positiveInteger(text: string): number {
+  const value = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new InvalidArgumentError("expected an integer ≥ 1.");
+  return value;
+}
+
+function podsPerNode(text: string): number {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1000) {
+    throw new InvalidArgumentError("expected a number from 0 to 1000.");
+  }
+  return value;
+}
+
+function version(text: string): KubernetesVersion {
+  try {
+    return parseKubernetesVersion(text);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function packageVersion(): string {
+  const packageJson = new URL("../../../package.json", import.meta.url);
+  return (JSON.parse(readFileSync(packageJson, "utf8")) as { version: string }).version;
+}
+
+/** Adds `preflight` to the program. */
+export function registerPreflightCommand(program: Command): Command {
+  return program
+    .command("preflight")
+    .description("predict the apiserver load of Kubernetes manifests before they ship")
+    .argument("<paths...>", 'manifest files or directories; "-" reads stdin')
+    .option(
+      "--nodes <n>",
+      "cluster size to estimate at",
+      positiveInteger,
+      DEFAULT_CONTROL_PLANE.nodes,
+    )
+    .option(
+      "--pods-per-node <p>",
+      "average pods per node",
+      podsPerNode,
+      DEFAULT_CONTROL_PLANE.podsPerNode,
+    )
+    .option(
+      "--k8s-version <v>",
+      "Kubernetes minor version of the control plane (1.29 to 1.34)",
+      version,
+      DEFAULT_CONTROL_PLANE.version,
+    )
+    .addOption(
+      new Option("-o, --output <format>", "output format")
+        .choices(["text", "json", "sarif"])
+        .default("text"),
+    )
+    .addOption(
+      new Option("--fail-on <severity>", "exit 1 when a finding is at or above this severity")
+        .choices(["none", "info", "warning", "error"])
+        .default("error"),
+    )
+    .option(
+      "--simulate",
+      "also run a short simulation of the cluster with the workload (not available yet)",
+    )
+    .addHelpText("after", PREFLIGHT_HELP)
+    .action((paths: string[], flags: PreflightFlags) => {
+      process.exitCode = runPreflight(paths, flags);
+    });
+}
+
+function runPreflight(paths: string[], flags: PreflightFlags): number {
+  const set = readManifests(paths);
+  const result = analyseManifests(set, {
+    plane: {
+      ...DEFAULT_CONTROL_PLANE,
+      nodes: flags.nodes,
+      podsPerNode: flags.podsPerNode,
+      version: flags.k8sVersion,
+    },
+  });
+  process.stderr.write(diagnosticsText(result, set.sources));
+  const simulations = flags.simulate === true ? simulate(result) : undefined;
+  if (flags.output === "json") process.stdout.write(preflightJson(result, simulations?.outcomes));
+  else if (flags.output === "sarif") process.stdout.write(preflightSarif(result, packageVersion()));
+  else process.stdout.write(preflightText(result) + (simulations?.text ?? ""));
+  if (simulations !== undefined && flags.output === "sarif") {
+    process.stderr.write(
+      "kubestorm: --simulate results are not part of SARIF; use -o text or -o json\n",
+    );
+  }
+  if (result.workloads.length === 0) {
+    process.stderr.write(
+      `kubestorm: nothing to analyse: no workload (DaemonSet, Deployment, StatefulSet, Job, CronJob, Pod) could be read from ${paths.join(", ")}\n`,
+    );
+    return EXIT_USAGE;
+  }
+  if (flags.failOn === "none") return EXIT_OK;
+  const threshold = SEVERITY_ORDER.indexOf(flags.failOn);
+  const failing = result.findings.some((f) => SEVERITY_ORDER.indexOf(f.severity) >= threshold);
+  return failing ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Runs every workload that calls simulated resources; text for the report and JSON outcomes. */
+function simulate(result: PreflightResult): { text: string; outcomes: SimulationOutcome[] } {
+  const outcomes: SimulationOutcome[] = [];
+  let text = "";
+  for (const report of result.workloads) {
+    const name = `${report.workload.kind} ${report.workload.namespace}/${report.workload.name}`;
+    const plan = planSimulation(report.workload, report.pattern.calls, result.options.plane);
+    if (plan === undefined) continue;
+    const run = runSimulation(plan);
+    const skippedCalls = plan.skippedCalls.map((c) => `${c.verb} ${c.resource}`);
+    outcomes.push({ workload: name, skippedCalls, result: run });
+    text +=
+      `\nsimulation of ${name}: ${DEFAULT_SIMULATION.durationSeconds / 60} min, pods starting over ${DEFAULT_SIMULATION.rolloutSeconds} s` +
+      (skippedCalls.length > 0 ? ` (not simulated: ${skippedCalls.join(", ")})` : "") +
+      `\n${runResultTable(run)}`;
+  }
+  if (outcomes.length === 0)
+    text =
+      "\nsimulation: no workload calls pods, nodes or leases, which is what the simulator models\n";
+  return { text, outcomes };
+}

@@ -1,0 +1,17 @@
+export * from "./config.js";
+export { DependencyGraph, DependencyCycleError } from "./dependency-graph.js";
+export type { DependencyEdge, ProductEntries } from "./dependency-graph.js";
+export { evaluateDataPlane } from "./data-plane.js";
+export type { DataPlaneInputs, DataPlaneSnapshot, DataPlaneState } from "./data-plane.js";
+export { createDownloadLimiter } from "./download-limiter.js";
+export type { DownloadLimiter } from "./download-limiter.js";
+export { DownloadPool } from "./download-pool.js";
+export type { DownloadBatch, DownloadPoolStatus, FinishedBatch } from "./download-pool.js";
+export { DownloadSource } from "./download-source.js";
+export type { DownloadSourceStatus } from "./download-source.js";
+export { admitWhileApiAvailable } from "./pod-creation.js";
+export type { PodCreationAdmission } from "./pod-creation.js";
+export type { PodLossReason, ServicePodStatus } from "./service-pods.js";
+export type { SuccessWindow } from "./success-windows.js";
+export { ClusterWorkloads } from "./cluster-workloads.js";
+export type { WorkloadsInputs } from "./cluster-workloads.js";

@@ -1,0 +1,39 @@
+/** kubestorm preflight: predict the apiserver load of manifests before they ship. */
+export { readManifests, parseManifestText, STDIN_NAME, type ManifestSet } from "./manifests.js";
+export {
+  analyseManifests,
+  DEFAULT_SIZES,
+  type PreflightOptions,
+  type PreflightResult,
+  type WorkloadReport,
+} from "./analyse.js";
+export {
+  DEFAULT_CONTROL_PLANE,
+  estimateWorkload,
+  breakingNodeCount,
+  type ControlPlane,
+  type WorkloadEstimate,
+  type ScalingClass,
+} from "./estimate.js";
+export { FINDING_RULES, type FindingId } from "./findings.js";
+export {
+  API_CALLS_ANNOTATION,
+  IGNORE_ANNOTATION,
+  parseApiCallsAnnotation,
+} from "./api-calls-annotation.js";
+export {
+  preflightText,
+  preflightJson,
+  diagnosticsText,
+  SEVERITY_ORDER,
+  type SimulationOutcome,
+} from "./report.js";
+export {
+  planSimulation,
+  runSimulation,
+  DEFAULT_SIMULATION,
+  SIMULATED_RESOURCES,
+  type SimulationPlan,
+} from "./simulate.js";
+export { preflightSarif } from "./sarif.js";
+export type { Finding, Severity, ApiCall, AccessPattern, Workload, Diagnostic } from "./types.js";

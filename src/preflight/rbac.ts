@@ -1,0 +1,278 @@
+/**
+ * RBAC joined from the manifests: which resources a service account may list or watch, and at
+ * which scope. Roles and ClusterRoles come from the input (aggregated ClusterRoles through their
+ * aggregationRule's label selectors) or from the built-in roles below; a binding to a role that
+ * is in neither is remembered so the report can say so.
+ */
+import type { ManifestDocument } from "./types.js";
+
+export interface PolicyRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames: string[];
+}
+
+export interface Role {
+  kind: "Role" | "ClusterRole";
+  name: string;
+  namespace: string | undefined;
+  labels: Record<string, string>;
+  rules: PolicyRule[];
+  /** matchLabels of aggregationRule.clusterRoleSelectors. */
+  aggregationSelectors: Record<string, string>[];
+}
+
+export interface Subject {
+  kind: string;
+  name: string;
+  namespace: string | undefined;
+}
+
+export interface Binding {
+  kind: "RoleBinding" | "ClusterRoleBinding";
+  name: string;
+  namespace: string | undefined;
+  roleKind: string;
+  roleName: string;
+  subjects: Subject[];
+}
+
+/** One permission: a verb set on a resource, cluster-wide or in one namespace. */
+export interface Grant {
+  apiGroup: string;
+  resource: string;
+  verbs: ReadonlySet<string>;
+  /** "cluster" or the namespace the RoleBinding is in. */
+  scope: "cluster" | { namespace: string };
+  /** Restricted to these object names (resourceNames); empty = all. */
+  resourceNames: readonly string[];
+  role: string;
+}
+
+export interface Permissions {
+  grants: Grant[];
+  /** Roles bound to the account that neither the input nor the built-ins define. */
+  unresolvedRoles: string[];
+}
+
+const READ = ["get", "list", "watch"];
+const rule = (apiGroups: string[], resources: string[], verbs: string[]): PolicyRule => ({
+  apiGroups,
+  resources,
+  verbs,
+  resourceNames: [],
+});
+
+/**
+ * Built-in ClusterRoles that manifests bind without defining, reduced to their read rules
+ * (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go).
+ */
+const VIEW_RULES: PolicyRule[] = [
+  rule(
+    [""],
+    [
+      "pods",
+      "services",
+      "endpoints",
+      "configmaps",
+      "persistentvolumeclaims",
+      "replicationcontrollers",
+      "serviceaccounts",
+      "events",
+      "limitranges",
+      "resourcequotas",
+      "namespaces",
+    ],
+    READ,
+  ),
+  rule(["apps"], ["deployments", "daemonsets", "replicasets", "statefulsets"], READ),
+  rule(["batch"], ["jobs", "cronjobs"], READ),
+  rule(["discovery.k8s.io"], ["endpointslices"], READ),
+  rule(["networking.k8s.io"], ["ingresses", "networkpolicies"], READ),
+  rule(["autoscaling"], ["horizontalpodautoscalers"], READ),
+  rule(["policy"], ["poddisruptionbudgets"], READ),
+];
+export const BUILTIN_CLUSTER_ROLES: ReadonlyMap<string, PolicyRule[]> = new Map([
+  ["cluster-admin", [rule(["*"], ["*"], ["*"])]],
+  ["admin", [...VIEW_RULES, rule([""], ["secrets"], READ)]],
+  ["edit", [...VIEW_RULES, rule([""], ["secrets"], READ)]],
+  ["view", VIEW_RULES],
+  [
+    "system:node-proxier",
+    [
+      rule([""], ["endpoints", "services"], ["list", "watch"]),
+      rule([""], ["nodes"], READ),
+      rule(["discovery.k8s.io"], ["endpointslices"], ["list", "watch"]),
+      rule(["", "events.k8s.io"], ["events"], ["create", "patch", "update"]),
+    ],
+  ],
+  [
+    "system:node-problem-detector",
+    [
+      rule([""], ["nodes"], ["get"]),
+      rule([""], ["nodes/status"], ["patch"]),
+      rule(["", "events.k8s.io"], ["events"], ["create", "patch", "update"]),
+    ],
+  ],
+  ["system:kube-dns", [rule([""], ["endpoints", "services"], ["list", "watch"])]],
+  ["system:monitoring", []],
+  ["system:auth-delegator", []],
+]);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) if (typeof v === "string") result[k] = v;
+  }
+  return result;
+}
+
+export function readRole(document: ManifestDocument): Role {
+  const body = document.body;
+  const rules = (Array.isArray(body.rules) ? body.rules : []).filter(isObject).map((r) => ({
+    apiGroups: strings(r.apiGroups),
+    resources: strings(r.resources),
+    verbs: strings(r.verbs).map((v) => v.toLowerCase()),
+    resourceNames: strings(r.resourceNames),
+  }));
+  const aggregation = isObject(body.aggregationRule)
+    ? body.aggregationRule.clusterRoleSelectors
+    : [];
+  return {
+    kind: document.kind === "Role" ? "Role" : "ClusterRole",
+    name: document.name,
+    namespace: document.namespace,
+    labels: stringMap(isObject(body.metadata) ? body.metadata.labels : undefined),
+    rules,
+    aggregationSelectors: (Array.isArray(aggregation) ? aggregation : [])
+      .filter(isObject)
+      .map((selector) => stringMap(selector.matchLabels)),
+  };
+}
+
+export function readBinding(document: ManifestDocument): Binding {
+  const body = document.body;
+  const roleRef = isObject(body.roleRef) ? body.roleRef : {};
+  return {
+    kind: document.kind === "RoleBinding" ? "RoleBinding" : "ClusterRoleBinding",
+    name: document.name,
+    namespace: document.namespace,
+    roleKind: typeof roleRef.kind === "string" ? roleRef.kind : "ClusterRole",
+    roleName: typeof roleRef.name === "string" ? roleRef.name : "",
+    subjects: (Array.isArray(body.subjects) ? body.subjects : []).filter(isObject).map((s) => ({
+      kind: typeof s.kind === "string" ? s.kind : "",
+      name: typeof s.name === "string" ? s.name : "",
+      namespace: typeof s.namespace === "string" ? s.namespace.trim() : undefined,
+    })),
+  };
+}
+
+export class RbacIndex {
+  private readonly clusterRoles = new Map<string, Role>();
+  private readonly roles = new Map<string, Role>();
+
+  constructor(
+    roles: readonly Role[],
+    private readonly bindings: readonly Binding[],
+  ) {
+    for (const role of roles) {
+      if (role.kind === "ClusterRole") this.clusterRoles.set(role.name, role);
+      else this.roles.set(`${role.namespace ?? "default"}/${role.name}`, role);
+    }
+  }
+
+  /** Rules of a ClusterRole, with aggregated roles folded in; undefined when unknown. */
+  clusterRoleRules(name: string, seen: Set<string> = new Set()): PolicyRule[] | undefined {
+    const role = this.clusterRoles.get(name);
+    if (role === undefined) return BUILTIN_CLUSTER_ROLES.get(name);
+    if (seen.has(name)) return [];
+    seen.add(name);
+    const rules = [...role.rules];
+    for (const selector of role.aggregationSelectors) {
+      for (const other of this.clusterRoles.values()) {
+        if (other.name === name) continue;
+        const matches = Object.entries(selector).every(([k, v]) => other.labels[k] === v);
+        if (matches) rules.push(...(this.clusterRoleRules(other.name, seen) ?? []));
+      }
+    }
+    return rules;
+  }
+
+  permissionsOf(namespace: string, serviceAccount: string): Permissions {
+    const grants: Grant[] = [];
+    const unresolvedRoles: string[] = [];
+    for (const binding of this.bindings) {
+      if (!binding.subjects.some((s) => subjectMatches(s, binding, namespace, serviceAccount)))
+        continue;
+      const rules =
+        binding.roleKind === "Role"
+          ? this.roles.get(`${binding.namespace ?? "default"}/${binding.roleName}`)?.rules
+          : this.clusterRoleRules(binding.roleName);
+      if (rules === undefined) {
+        unresolvedRoles.push(`${binding.roleKind}/${binding.roleName}`);
+        continue;
+      }
+      const scope: Grant["scope"] =
+        binding.kind === "ClusterRoleBinding"
+          ? "cluster"
+          : { namespace: binding.namespace ?? "default" };
+      for (const r of rules) {
+        for (const apiGroup of r.apiGroups.length > 0 ? r.apiGroups : [""]) {
+          for (const resource of r.resources) {
+            grants.push({
+              apiGroup,
+              resource,
+              verbs: new Set(r.verbs),
+              scope,
+              resourceNames: r.resourceNames,
+              role: `${binding.roleKind}/${binding.roleName}`,
+            });
+          }
+        }
+      }
+    }
+    return { grants, unresolvedRoles };
+  }
+}
+
+function subjectMatches(
+  subject: Subject,
+  binding: Binding,
+  namespace: string,
+  name: string,
+): boolean {
+  switch (subject.kind) {
+    case "ServiceAccount":
+      // A RoleBinding's subject without a namespace means the binding's own.
+      return (
+        subject.name === name && (subject.namespace ?? binding.namespace ?? "default") === namespace
+      );
+    case "Group":
+      return (
+        subject.name === "system:serviceaccounts" ||
+        subject.name === `system:serviceaccounts:${namespace}` ||
+        subject.name === "system:authenticated"
+      );
+    case "User":
+      return subject.name === `system:serviceaccount:${namespace}:${name}`;
+    default:
+      return false;
+  }
+}
+
+/** Grants that allow reading many objects (list or watch), without object-name restriction. */
+export function listableGrants(permissions: Permissions): Grant[] {
+  return permissions.grants.filter(
+    (g) =>
+      (g.verbs.has("list") || g.verbs.has("watch") || g.verbs.has("*")) &&
+      g.resourceNames.length === 0 &&
+      !g.resource.includes("/"),
+  );
+}

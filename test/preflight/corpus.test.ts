@@ -1,0 +1,107 @@
+/**
+ * Verdicts on real public manifests (../shared/corpus beside the checkout, see its ORIGINS.md),
+ * read in place. Skipped with a message when the folder is absent.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { REPO_ROOT } from "../paths.js";
+import { analyse, findingIds, scopeOf, workloadNamed } from "./helpers.js";
+import type { PreflightResult } from "../../src/preflight/index.js";
+
+const CORPUS = join(REPO_ROOT, "..", "shared", "corpus");
+const skip = existsSync(CORPUS) ? false : `no manifest corpus at ${CORPUS}`;
+
+let cached: PreflightResult | undefined;
+function corpus(): PreflightResult {
+  cached ??= analyse([CORPUS], { nodes: 5_000 });
+  return cached;
+}
+
+test("corpus: every document is read without errors", { skip }, () => {
+  assert.deepEqual(corpus().diagnostics, []);
+});
+
+test(
+  "corpus: flannel's DaemonSets watch every Node from every node, O(N^2), with a breaking size",
+  { skip },
+  () => {
+    const flannel = corpus().workloads.filter((w) =>
+      w.workload.name.startsWith("kube-flannel-ds-"),
+    );
+    assert.equal(flannel.length, 5);
+    for (const report of flannel) {
+      assert.equal(report.pattern.rule, "flannel");
+      assert.equal(report.estimate.scaling, "O(N^2)");
+      assert.equal(report.findings.find((f) => f.id === "KS001")?.severity, "error");
+      assert.ok(report.breaksAt !== undefined && report.breaksAt.nodes > 0);
+      assert.match(
+        report.findings.find((f) => f.id === "KS001")?.message ?? "",
+        /overloads the control plane from [\d,]+ nodes/,
+      );
+    }
+  },
+);
+
+test(
+  "corpus: fluentd without a node filter and Datadog without a Cluster Agent are flagged",
+  { skip },
+  () => {
+    for (const name of ["fluentd", "datadog"]) {
+      const report = workloadNamed(corpus(), name);
+      assert.equal(report.estimate.scaling, "O(N^2)", name);
+      assert.ok(findingIds(report).includes("KS001"), name);
+    }
+    assert.equal(
+      workloadNamed(corpus(), "datadog").pattern.rule,
+      "datadog-agent-without-cluster-agent",
+    );
+  },
+);
+
+test(
+  "corpus: node-scoped and API-free agents are not flagged as per-node cluster-wide watchers",
+  { skip },
+  () => {
+    const result = corpus();
+    const exporter = workloadNamed(result, "node-exporter");
+    assert.equal(exporter.pattern.calls.length, 0);
+    assert.equal(scopeOf(workloadNamed(result, "filebeat"), "pods"), "node");
+    const npd = workloadNamed(result, "node-problem-detector");
+    assert.ok(npd.pattern.calls.every((c) => c.scope === "named"));
+    for (const name of [
+      "node-exporter",
+      "filebeat",
+      "node-problem-detector",
+      "kube-state-metrics",
+      "example-opentelemetry-collector",
+    ]) {
+      assert.ok(!findingIds(workloadNamed(result, name)).includes("KS001"), name);
+    }
+    // One replica of each, however cluster-wide their informers.
+    for (const name of ["kube-state-metrics", "example-opentelemetry-collector"]) {
+      assert.equal(workloadNamed(result, name).estimate.scaling, "O(N)", name);
+    }
+  },
+);
+
+test("corpus: Typha is recognised as the fan-out cache of calico-node", { skip }, () => {
+  const result = corpus();
+  const typha = workloadNamed(result, "calico-typha");
+  assert.ok(typha.pattern.fanOutCache);
+  const node = workloadNamed(result, "calico-node");
+  assert.equal(node.pattern.rule, "calico-node-with-typha");
+  assert.equal(node.pattern.calls.length, 0);
+});
+
+test(
+  "corpus: cilium's agent, with no rule, is assumed to watch cluster-wide from every node",
+  { skip },
+  () => {
+    const cilium = workloadNamed(corpus(), "cilium");
+    assert.ok(cilium.pattern.assumed);
+    assert.equal(cilium.findings.find((f) => f.id === "KS001")?.severity, "warning");
+    assert.ok(findingIds(cilium).includes("KS008"));
+  },
+);
