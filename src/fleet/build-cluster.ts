@@ -78,11 +78,18 @@ export interface BuiltCluster {
   rollouts: Map<string, DaemonSetRollout>;
 }
 
+/** What the data plane hears from the control-plane clients. */
+export interface BuildHooks {
+  /** Member m of the kubelet lease population (nodes [m*g, (m+1)*g)) renewed or failed. */
+  onLeaseOutcome?: (member: number, ok: boolean) => void;
+}
+
 export function buildCluster(
   sim: Simulation,
   spec: ClusterClass,
   instanceName: string,
   observer: ClusterObserver,
+  hooks: BuildHooks = {},
 ): BuiltCluster {
   const d = CONTROL_PLANE_DEFAULTS;
   const featureGates: FeatureGates = {
@@ -177,6 +184,7 @@ export function buildCluster(
           qps: d.kubeletQps,
           burst: d.kubeletBurst,
           retry: d.leaseRetry,
+          onOutcome: hooks.onLeaseOutcome,
         },
         cluster,
       )

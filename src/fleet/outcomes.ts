@@ -1,0 +1,171 @@
+/**
+ * Fleet-level measures of a run, read from the per-minute samples and the operations log:
+ * when users were first hurt and how much, which clusters, when it was detected, how long
+ * operators were locked out, when clusters recovered. Simulated clusters count with their
+ * weight (the clusters of the fleet they stand for).
+ */
+import type { Scenario } from "../scenario/index.js";
+import type { OpsEvent } from "./ops/index.js";
+import type { ClusterClassResult } from "./run-scenario.js";
+
+/** A minute whose user-facing success rate is below this hurts users (assumed: two nines). */
+export const IMPACT_SUCCESS_THRESHOLD = 0.99;
+
+export interface ProductMinute {
+  t: number;
+  /** Fleet-wide success rate of the product's requests in the minute (1 when none were sent). */
+  success: number;
+}
+
+export interface FleetOutcomes {
+  /** Per product: the fleet-wide success rate minute by minute. */
+  productSuccess: Record<string, ProductMinute[]>;
+  /** Per product: Σ over minutes of the failed share of requests (a minute at 40 % errors counts 0.4). */
+  errorMinutes: Record<string, number>;
+  /** Clusters of the fleet with at least one minute of impact. */
+  clustersAffected: number;
+  /** Clusters of the fleet whose apiservers were all down at some minute. */
+  controlPlanesLost: number;
+  /** First time a cluster's apiservers were all down (s), if ever. */
+  firstControlPlaneDownSeconds: number | undefined;
+  /** First minute of fleet-wide impact on any product (s). */
+  impactStartSeconds: number | undefined;
+  /** The minute of the lowest fleet-wide success over all products (s). */
+  peakImpactSeconds: number | undefined;
+  peakImpactSuccess: number;
+  /** The first alert notification (s). */
+  detectedSeconds: number | undefined;
+  /** Operators locked out: first failed API action to the first accepted one, summed over clusters (s). */
+  lockoutSeconds: number;
+  /** Longest lockout of one cluster (s). */
+  longestLockoutSeconds: number;
+  /** First and last affected cluster back to good health for the rest of the run (s). */
+  firstRecoveredSeconds: number | undefined;
+  allRecoveredSeconds: number | undefined;
+  /** Affected clusters still hurting at the end of the run. */
+  unrecoveredClusters: number;
+}
+
+export function measureOutcomes(
+  clusters: ClusterClassResult[],
+  events: OpsEvent[],
+  scenario: Scenario,
+): FleetOutcomes {
+  const products = scenario.workloads?.products.map((p) => p.name) ?? [];
+  const minutes = Math.max(0, ...clusters.map((c) => c.minutes.length));
+  const productSuccess: Record<string, ProductMinute[]> = {};
+  const errorMinutes: Record<string, number> = {};
+  const overall: ProductMinute[] = [];
+  for (let m = 0; m < minutes; m++) {
+    let allRequests = 0;
+    let allOk = 0;
+    let t = 0;
+    for (const product of products) {
+      let requests = 0;
+      let ok = 0;
+      for (const cluster of clusters) {
+        const sample = cluster.minutes[m];
+        if (sample === undefined) continue;
+        t = sample.t;
+        const offered = (sample.productRequests[product] ?? 0) * cluster.count;
+        requests += offered;
+        ok += offered * (sample.products[product] ?? 1);
+      }
+      const success = requests === 0 ? 1 : ok / requests;
+      (productSuccess[product] ??= []).push({ t, success });
+      errorMinutes[product] = (errorMinutes[product] ?? 0) + (1 - success);
+      allRequests += requests;
+      allOk += ok;
+    }
+    overall.push({ t, success: allRequests === 0 ? 1 : allOk / allRequests });
+  }
+
+  let impactStartSeconds: number | undefined;
+  let peak: ProductMinute | undefined;
+  for (const minute of overall) {
+    if (minute.success < IMPACT_SUCCESS_THRESHOLD && impactStartSeconds === undefined) {
+      impactStartSeconds = minute.t;
+    }
+    if (peak === undefined || minute.success < peak.success) peak = minute;
+  }
+
+  let clustersAffected = 0;
+  let controlPlanesLost = 0;
+  let firstControlPlaneDownSeconds: number | undefined;
+  let firstRecoveredSeconds: number | undefined;
+  let allRecoveredSeconds: number | undefined;
+  let unrecoveredClusters = 0;
+  for (const cluster of clusters) {
+    const success = (s: ClusterClassResult["minutes"][number]) => {
+      let requests = 0;
+      let ok = 0;
+      for (const product of products) {
+        requests += s.productRequests[product] ?? 0;
+        ok += (s.productRequests[product] ?? 0) * (s.products[product] ?? 1);
+      }
+      return requests === 0 ? 1 : ok / requests;
+    };
+    const hurt = cluster.minutes.map((s) => success(s) < IMPACT_SUCCESS_THRESHOLD);
+    const down = cluster.minutes.find((s) => s.readyReplicas === 0);
+    if (down !== undefined) {
+      controlPlanesLost += cluster.count;
+      if (firstControlPlaneDownSeconds === undefined || down.t < firstControlPlaneDownSeconds) {
+        firstControlPlaneDownSeconds = down.t;
+      }
+    }
+    if (!hurt.includes(true)) continue;
+    clustersAffected += cluster.count;
+    const lastHurt = hurt.lastIndexOf(true);
+    if (lastHurt === cluster.minutes.length - 1) {
+      unrecoveredClusters += cluster.count;
+      continue;
+    }
+    const recoveredAt = cluster.minutes[lastHurt + 1].t;
+    if (firstRecoveredSeconds === undefined || recoveredAt < firstRecoveredSeconds) {
+      firstRecoveredSeconds = recoveredAt;
+    }
+    if (allRecoveredSeconds === undefined || recoveredAt > allRecoveredSeconds) {
+      allRecoveredSeconds = recoveredAt;
+    }
+  }
+  if (unrecoveredClusters > 0) allRecoveredSeconds = undefined;
+
+  const notified = events.find((e) => e.kind === "alert-notified");
+  const lockouts = lockoutDurations(events, scenario.durationSeconds);
+  return {
+    productSuccess,
+    errorMinutes,
+    clustersAffected,
+    controlPlanesLost,
+    firstControlPlaneDownSeconds,
+    impactStartSeconds,
+    peakImpactSeconds:
+      peak !== undefined && peak.success < IMPACT_SUCCESS_THRESHOLD ? peak.t : undefined,
+    peakImpactSuccess: peak?.success ?? 1,
+    detectedSeconds: notified?.t,
+    lockoutSeconds: lockouts.reduce((sum, d) => sum + d, 0),
+    longestLockoutSeconds: Math.max(0, ...lockouts),
+    firstRecoveredSeconds,
+    allRecoveredSeconds,
+    unrecoveredClusters,
+  };
+}
+
+/** Per cluster: from its first failed API attempt to its first accepted one (or the end). */
+function lockoutDurations(events: OpsEvent[], end: number): number[] {
+  const firstFailure = new Map<string, number>();
+  const firstSuccessAfter = new Map<string, number>();
+  for (const event of events) {
+    if (event.kind !== "action-attempt" || event.cluster === undefined) continue;
+    if (event.ok === false && !firstFailure.has(event.cluster))
+      firstFailure.set(event.cluster, event.t);
+    if (
+      event.ok === true &&
+      firstFailure.has(event.cluster) &&
+      !firstSuccessAfter.has(event.cluster)
+    ) {
+      firstSuccessAfter.set(event.cluster, event.t);
+    }
+  }
+  return [...firstFailure].map(([cluster, from]) => (firstSuccessAfter.get(cluster) ?? end) - from);
+}
