@@ -1,9 +1,25 @@
 /** Commands, options and help of the kubestorm CLI (kubectl conventions: verbs, -o, stderr). */
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runScenario } from "../fleet/index.js";
-import { runResultJson, runResultTable, writeArtefacts } from "../report/index.js";
+import { availableParallelism } from "node:os";
+import { runInParallel, runScenario, type RunResult } from "../fleet/index.js";
 import {
+  comparisonTable,
+  comparisonText,
+  outcomeSummary,
+  renderReportHtml,
+  replayReportInput,
+  runResultJson,
+  runResultTable,
+  timelineRows,
+  timelineTable,
+  writeArtefacts,
+  type VariantRun,
+} from "../report/index.js";
+import {
+  ALL_COMBINED,
+  applyMitigations,
+  MITIGATIONS,
   builtinScenarioNames,
   DEFAULT_REPLAY,
   loadBuiltinScenario,
@@ -20,6 +36,9 @@ interface RunFlags {
   seed?: number;
   output: "table" | "json";
   out?: string;
+  full?: boolean;
+  compare?: boolean | string;
+  threads?: number;
 }
 
 const EXAMPLES = `
@@ -28,7 +47,10 @@ Examples:
   kubestorm scenarios                       list the built-in scenarios
   kubestorm run my-fleet.yaml --seed 7      run a scenario file with another seed
   kubestorm run my-fleet.yaml -o json       machine-readable result on stdout
-  kubestorm replay --out report/            also write results.json and metrics.prom into report/
+  kubestorm replay --out report/            also write report.html, results.json and metrics.prom
+  kubestorm replay --compare --out report/  the incident beside every mitigation, in parallel
+  kubestorm compare my-fleet.yaml           a scenario file beside every mitigation
+  kubestorm preflight deploy/ --nodes 7500  predict the apiserver load of manifests
   kubestorm schema > scenario.schema.json   JSON Schema of scenario files, for editors
 
 Exit codes:
@@ -57,28 +79,134 @@ function withRunOptions(command: Command): Command {
         .choices(["table", "json"])
         .default("table"),
     )
-    .option("--out <dir>", "also write artefacts (results.json, metrics.prom) into this directory");
+    .option(
+      "--out <dir>",
+      "also write artefacts (report.html, results.json, metrics.prom) into this directory",
+    )
+    .option("--full", "simulate every cluster instead of one per class and rollout wave")
+    .option(
+      "--compare [mitigations]",
+      `run mitigation variants beside the scenario, in parallel: a comma-separated list of ${[...MITIGATIONS.map((m) => m.id), ALL_COMBINED].join(", ")} (default: each, then all combined)`,
+    )
+    .option("--threads <n>", "worker threads for --compare (default: CPUs - 1, at least 1)", parseThreads);
 }
 
-function execute(scenario: Scenario, flags: RunFlags): void {
+function parseThreads(text: string): number {
+  const threads = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (!(threads >= 1 && threads <= 256)) throw new InvalidArgumentError("expected 1 to 256.");
+  return threads;
+}
+
+/** The variants --compare asks for: each mitigation alone, then all of them together. */
+function variantsOf(
+  flag: boolean | string,
+): { id: string; title: string; description: string; ids: string[] }[] {
+  const chosen =
+    typeof flag === "string"
+      ? flag
+          .split(",")
+          .map((id) => id.trim())
+          .filter((id) => id !== "")
+      : [...MITIGATIONS.map((m) => m.id), ALL_COMBINED];
+  return chosen.map((id) => {
+    if (id === ALL_COMBINED) {
+      return {
+        id,
+        title: "All mitigations combined",
+        description: "Every mitigation above at once.",
+        ids: [ALL_COMBINED],
+      };
+    }
+    const mitigation = MITIGATIONS.find((m) => m.id === id);
+    if (mitigation === undefined) {
+      throw new InvalidArgumentError(
+        `unknown mitigation ${JSON.stringify(id)}; known: ${[...MITIGATIONS.map((m) => m.id), ALL_COMBINED].join(", ")}`,
+      );
+    }
+    return { id, title: mitigation.title, description: mitigation.description, ids: [id] };
+  });
+}
+
+async function execute(scenario: Scenario, flags: RunFlags): Promise<void> {
+  const variants = flags.compare === undefined ? [] : variantsOf(flags.compare);
+  // Variants run on worker threads while the scenario itself runs here, with its progress bar.
+  const parallel =
+    variants.length === 0
+      ? Promise.resolve([] as RunResult[])
+      : runInParallel(
+          variants.map((variant) => ({
+            scenario: applyMitigations(scenario, variant.ids),
+            options: { seed: flags.seed, full: flags.full },
+          })),
+          flags.threads ?? Math.max(1, availableParallelism() - 1),
+        );
   const progress = createProgress(scenario.durationSeconds);
   let metrics = "";
   const result = runScenario(scenario, {
     seed: flags.seed,
+    full: flags.full,
     onProgress: (now) => progress.update(now),
     onMetrics: flags.out === undefined ? undefined : (text) => (metrics = text),
   });
   progress.done();
-  const json = runResultJson(result);
-  process.stdout.write(flags.output === "json" ? json : runResultTable(result));
+  const variantResults = await parallel;
+  const runs: VariantRun[] = [
+    { id: "as-happened", title: "As happened", description: "The scenario as written.", result },
+    ...variants.map((variant, index) => ({
+      id: variant.id,
+      title: variant.title,
+      description: variant.description,
+      result: variantResults[index],
+    })),
+  ];
+  const comparison = variants.length === 0 ? undefined : comparisonTable(runs);
+  const json =
+    comparison === undefined
+      ? runResultJson(result)
+      : `${JSON.stringify(
+          {
+            ...result,
+            comparison: {
+              ...comparison,
+              variants: runs.slice(1).map((run) => ({ id: run.id, outcomes: run.result.outcomes })),
+            },
+          },
+          null,
+          2,
+        )}\n`;
+  process.stdout.write(flags.output === "json" ? json : humanSummary(scenario, result, comparison));
   if (flags.out !== undefined) {
-    const written = writeArtefacts(flags.out, { "results.json": json, "metrics.prom": metrics });
+    const html = renderReportHtml(
+      replayReportInput(result, scenario.calibration, packageVersion(), comparison),
+    );
+    const written = writeArtefacts(flags.out, {
+      "report.html": html,
+      "results.json": json,
+      "metrics.prom": metrics,
+    });
     process.stderr.write(`wrote ${written.join(", ")}\n`);
   }
-  if (result.outcome.limitHit) {
+  if (runs.some((run) => run.result.outcome.limitHit)) {
     process.stderr.write(`kubestorm: ${result.outcome.message}\n`);
     process.exitCode = EXIT_RUN_FAILED;
   }
+}
+
+function humanSummary(
+  scenario: Scenario,
+  result: RunResult,
+  comparison: ReturnType<typeof comparisonTable> | undefined,
+): string {
+  const parts: string[] = [];
+  if (scenario.calibration.length > 0) {
+    parts.push(timelineTable(result, timelineRows(result, scenario.calibration)));
+  }
+  if (scenario.workloads !== undefined || scenario.pipeline !== undefined) {
+    parts.push(outcomeSummary(result));
+  }
+  if (comparison !== undefined) parts.push(`Mitigations compared\n${comparisonText(comparison)}`);
+  parts.push(runResultTable(result));
+  return parts.join("\n\n");
 }
 
 export function buildProgram(): Command {
@@ -97,6 +225,15 @@ export function buildProgram(): Command {
       .description("run a scenario file")
       .argument("<file>", "scenario YAML (kind: Scenario)"),
   ).action((file: string, flags: RunFlags) => execute(loadScenarioFile(file), flags));
+
+  withRunOptions(
+    program
+      .command("compare")
+      .description("run a scenario file beside its mitigation variants (run --compare)")
+      .argument("<file>", "scenario YAML (kind: Scenario)"),
+  ).action((file: string, flags: RunFlags) =>
+    execute(loadScenarioFile(file), { ...flags, compare: flags.compare ?? true }),
+  );
 
   withRunOptions(
     program

@@ -43,13 +43,15 @@ export const CONTROL_PLANE_DEFAULTS = {
   },
   leaseRenewalSeconds: 10,
   /** Above this many nodes, one simulated renewal stands for a group of nodes (docs/model.md). */
-  maxLeaseRenewers: 750,
+  maxLeaseRenewers: 100,
   kubeletQps: 50,
   kubeletBurst: 100,
   leaseRetry: { kind: "backoff", initialSeconds: 0.2, maxSeconds: 7, factor: 2 } as RetryPolicy,
   tickSeconds: 10,
   clientGoMaxRetries: 10,
   tightLoopRetrySeconds: 0.1,
+  /** An agent's own exponential backoff (the `backoff` retry choice; assumed, docs/model.md). */
+  agentBackoff: { initialSeconds: 1, maxSeconds: 300, factor: 2 },
   daemonSet: {
     controllerQps: 20,
     controllerBurst: 30,
@@ -288,6 +290,8 @@ function retryPolicy(call: AgentCall, version: KubernetesVersion): RetryPolicy {
       return { kind: "client-go", maxRetries: d.clientGoMaxRetries, version };
     case "tight-loop":
       return { kind: "tight-loop", delaySeconds: d.tightLoopRetrySeconds };
+    case "backoff":
+      return { kind: "backoff", ...d.agentBackoff };
     case "none":
       return { kind: "client-go", maxRetries: 0, version };
   }

@@ -375,6 +375,7 @@ export class ClusterWorld implements ClusterHandle {
         admission: this.podAdmission(),
       });
       this.workloads.start();
+      this.scheduleCoreDnsRestart(coreDnsReplicas);
     }
     this.nodeLifecycle?.start();
     this.subscribeToNodes();
@@ -383,6 +384,19 @@ export class ClusterWorld implements ClusterHandle {
 
   get name(): string {
     return this.options.name;
+  }
+
+  /** CoreDNS pods restart now and then; one Poisson process for all replicas. */
+  private scheduleCoreDnsRestart(replicas: number): void {
+    const perHour = this.options.spec.dns.restartsPerReplicaPerHour ?? 0;
+    if (!(perHour > 0) || this.dns === undefined) return;
+    const random = this.sim.random(`world/${this.options.name}/coredns-restarts`);
+    const meanGap = 3600 / (perHour * replicas);
+    const next = (): void => {
+      this.dns?.restartReplica(random.integer(0, replicas - 1));
+      this.sim.schedule(random.exponential(meanGap), next);
+    };
+    this.sim.schedule(random.exponential(meanGap), next);
   }
 
   /** The controllers act while kube-controller-manager holds its leader lease. */
@@ -650,7 +664,9 @@ export class ClusterWorld implements ClusterHandle {
       for (const product of this.baselineProductRate.keys()) {
         const windows = this.workloads.productSuccessWindows(product);
         const last = windows.length > 0 ? windows[windows.length - 1] : undefined;
-        products[product] = last?.successRate ?? this.workloads.productSuccess(product);
+        // A minute with no requests (traffic moved away) has no failures.
+        const rate = last?.successRate ?? this.workloads.productSuccess(product);
+        products[product] = Number.isFinite(rate) ? rate : 1;
         productRequests[product] = last?.offeredRequests ?? 0;
       }
     }
@@ -668,7 +684,7 @@ export class ClusterWorld implements ClusterHandle {
       nodes: this.pool?.liveCount ?? this.options.spec.nodes,
       agentPods,
       dnsSuccess: this.lastDnsSuccess,
-      coreDnsReady: this.dns?.replicas().filter((r) => r.ready).length ?? 0,
+      coreDnsReady: this.dns?.readyReplicas() ?? 0,
       products,
       productRequests,
     });

@@ -10,7 +10,7 @@ import type { RunOptions, RunResult } from "./run-scenario.js";
 
 export interface RunTask {
   scenario: Scenario;
-  options: Pick<RunOptions, "seed">;
+  options: Pick<RunOptions, "seed" | "full">;
 }
 
 /** What a worker posts back: the result, or the error message of a failed run. */

@@ -21,6 +21,8 @@ export { ClockFormatter, type WallClockStart } from "./wall-clock.js";
 export type {
   AlertSettings,
   CacheSettings,
+  CalibrationTarget,
+  TimelineMeasure,
   DelaySettings,
   DnsSettings,
   GateSettings,
@@ -29,3 +31,10 @@ export type {
   ServiceSettings,
   WorkloadSettings,
 } from "./resolve-operations.js";
+export {
+  MITIGATIONS,
+  ALL_COMBINED,
+  applyMitigations,
+  mitigationById,
+  type Mitigation,
+} from "./mitigations.js";

@@ -33,6 +33,8 @@ import { checkedDuration, resolveClusterClass, type ClusterClass } from "./resol
 import {
   mergeDns,
   resolveAlerts,
+  resolveCalibration,
+  type CalibrationTarget,
   resolveDns,
   resolveOperators,
   resolvePipeline,
@@ -62,6 +64,8 @@ export interface Scenario {
   alerts: AlertSettings;
   operators: OperatorSettings;
   traffic: { headroom: number };
+  /** Published times the report compares the run with; never read by the model. */
+  calibration: CalibrationTarget[];
 }
 
 const MAX_ALIASES = 100; // guards against "billion laughs" alias expansion
@@ -108,7 +112,13 @@ export function parseScenario(text: string, file: string): Scenario {
     problems.push({ file, line: 1, column: 1, path: "", message: emptyMessage });
     throw fail();
   }
-  const documents = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const documents = parseAllDocuments(text, {
+    lineCounter,
+    uniqueKeys: true,
+    prettyErrors: false,
+    // `<<: *anchor` lets a scenario reuse an agent or a class with changes.
+    merge: true,
+  });
   if (documents.length === 0) {
     problems.push({ file, line: 1, column: 1, path: "", message: emptyMessage });
     throw fail();
@@ -405,5 +415,18 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     alerts: resolveAlerts(spec.alerts, report),
     operators: resolveOperators(spec.operators, report),
     traffic: resolveTraffic(spec.traffic),
+    calibration: resolveCalibration(spec.calibration, start && startClock(start), report),
   };
+}
+
+/** The wall-clock hour and minute of the scenario's start, in its time zone. */
+function startClock(start: WallClockStart): { hour: number; minute: number } {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone: start.timeZone,
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(new Date(start.epochMs));
+  const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { hour: value("hour"), minute: value("minute") };
 }

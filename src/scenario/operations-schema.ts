@@ -51,6 +51,14 @@ export const DnsSchema = strictObject(
     capacityQps: optional(
       Type.Number({ minimum: 1, description: "Queries/s one replica answers." }),
     ),
+    restartsPerReplicaPerHour: optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 3600,
+        description:
+          "Background restarts of each CoreDNS pod (node churn, evictions, OOM kills). Harmless while the API answers; a pod restarted while it does not has no records.",
+      }),
+    ),
     cache: optional(CacheSchema),
     nodeLocal: optional(
       strictObject(
@@ -257,6 +265,40 @@ export const TrafficSchema = strictObject(
     ),
   },
   { description: "The global traffic manager that can move traffic between clusters." },
+);
+
+/** Outcome measures a published event can be compared with. */
+export const TIMELINE_MEASURES = [
+  "change-applied",
+  "rollout-complete",
+  "alert-notified",
+  "first-control-plane-down",
+  "impact-start",
+  "traffic-shifted",
+  "peak-impact",
+  "first-cluster-recovered",
+  "all-clusters-recovered",
+] as const;
+
+export const CalibrationSchema = strictObject(
+  {
+    targets: Type.Array(
+      strictObject({
+        event: Type.String({ minLength: 1, description: "The published event, in words." }),
+        at: Type.String({
+          pattern: "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+          description: "Published wall-clock time (HH:MM) in the scenario's time zone.",
+        }),
+        measure: enumOf(TIMELINE_MEASURES, "The simulated measure it is compared with."),
+        tolerance: optional(duration("How far the simulated time may be and still match.")),
+      }),
+      { maxItems: 50 },
+    ),
+  },
+  {
+    description:
+      "Published times to compare the run against. They are targets for the report, never inputs to the model.",
+  },
 );
 
 export { SIGNALS as HEALTH_SIGNALS };

@@ -27,7 +27,7 @@ export interface AgentCall {
   encoding: "json" | "protobuf";
   qps: number;
   burst: number;
-  retry: "client-go" | "tight-loop" | "none";
+  retry: "client-go" | "tight-loop" | "backoff" | "none";
 }
 
 export interface Agent {

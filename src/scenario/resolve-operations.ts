@@ -4,8 +4,10 @@
  * agent the pipeline rolls out, the classes its waves name.
  */
 import type { Static } from "@sinclair/typebox";
+import { TIMELINE_MEASURES } from "./operations-schema.js";
 import type {
   AlertsSchema,
+  CalibrationSchema,
   DnsSchema,
   OperatorsSchema,
   PipelineSchema,
@@ -34,6 +36,7 @@ export interface DnsSettings {
   coreDnsReplicas?: number;
   recordTtlSeconds?: number;
   capacityQps?: number;
+  restartsPerReplicaPerHour?: number;
   cache?: CacheSettings;
   nodeLocal?: { enabled: boolean; cache?: CacheSettings };
 }
@@ -165,6 +168,7 @@ export function resolveDns(
     coreDnsReplicas: raw.coreDnsReplicas,
     recordTtlSeconds: seconds(raw.recordTtl, [...path, "recordTtl"], report),
     capacityQps: raw.capacityQps,
+    restartsPerReplicaPerHour: raw.restartsPerReplicaPerHour,
     cache: cache(raw.cache, [...path, "cache"], report),
     nodeLocal:
       raw.nodeLocal === undefined
@@ -186,6 +190,7 @@ export function mergeDns(
     coreDnsReplicas: pick(own?.coreDnsReplicas, fleet?.coreDnsReplicas),
     recordTtlSeconds: pick(own?.recordTtlSeconds, fleet?.recordTtlSeconds),
     capacityQps: pick(own?.capacityQps, fleet?.capacityQps),
+    restartsPerReplicaPerHour: pick(own?.restartsPerReplicaPerHour, fleet?.restartsPerReplicaPerHour),
     cache: pick(own?.cache, fleet?.cache),
     nodeLocal: pick(own?.nodeLocal, fleet?.nodeLocal),
   };
@@ -429,4 +434,40 @@ export function resolveTraffic(raw: Static<typeof TrafficSchema> | undefined): {
   headroom: number;
 } {
   return { headroom: raw?.headroom ?? 0.5 };
+}
+
+export type TimelineMeasure = (typeof TIMELINE_MEASURES)[number];
+
+export interface CalibrationTarget {
+  event: string;
+  /** Published time, in seconds from the scenario's start. */
+  publishedSeconds: number;
+  measure: TimelineMeasure;
+  toleranceSeconds: number;
+}
+
+/** Published HH:MM times as seconds from the start (same day, or the next if earlier). */
+export function resolveCalibration(
+  raw: Static<typeof CalibrationSchema> | undefined,
+  startClock: { hour: number; minute: number } | undefined,
+  report: Report,
+): CalibrationTarget[] {
+  if (raw === undefined) return [];
+  if (startClock === undefined) {
+    report(["spec", "calibration"], "published times need spec.start to place them in the run");
+    return [];
+  }
+  return raw.targets.map((target, index) => {
+    const [hour, minute] = target.at.split(":").map(Number);
+    let minutes = hour * 60 + minute - (startClock.hour * 60 + startClock.minute);
+    if (minutes < 0) minutes += 24 * 60;
+    return {
+      event: target.event,
+      publishedSeconds: minutes * 60,
+      measure: target.measure,
+      toleranceSeconds:
+        seconds(target.tolerance, ["spec", "calibration", "targets", index, "tolerance"], report) ??
+        300,
+    };
+  });
 }

@@ -9,6 +9,7 @@ import { FlowControlObjectSchema } from "./flowcontrol-schema.js";
 import { FEATURE_NAMES } from "../k8s/features.js";
 import {
   AlertsSchema,
+  CalibrationSchema,
   DnsSchema,
   OperatorsSchema,
   PipelineSchema,
@@ -139,12 +140,12 @@ export const AgentCallSchema = strictObject(
       Type.Integer({ minimum: 1, maximum: 100_000, default: 10, description: "client-go burst." }),
     ),
     retry: Type.Optional(
-      Type.Unsafe<"client-go" | "tight-loop" | "none">({
+      Type.Unsafe<"client-go" | "tight-loop" | "backoff" | "none">({
         type: "string",
-        enum: ["client-go", "tight-loop", "none"],
+        enum: ["client-go", "tight-loop", "backoff", "none"],
         default: "client-go",
         description:
-          "client-go: retry 429/5xx with Retry-After, at most 10 times; tight-loop: retry any failure at once, forever.",
+          "client-go: retry 429/5xx with Retry-After, at most 10 times; tight-loop: retry any failure at once, forever; backoff: retry any failure after an exponential backoff (1 s doubling to 5 min); none: never retry.",
       }),
     ),
   },
@@ -327,6 +328,7 @@ export const ScenarioSchema = strictObject(
       alerts: Type.Optional(AlertsSchema),
       operators: Type.Optional(OperatorsSchema),
       traffic: Type.Optional(TrafficSchema),
+      calibration: Type.Optional(CalibrationSchema),
     }),
   },
   {

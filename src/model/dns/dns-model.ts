@@ -9,18 +9,35 @@
  * each lookup walks its resolver's search list over those outcomes; the queries that result
  * flow top-down through the caches (refreshing them) to the replicas, whose load decides
  * whether they drop queries on the next tick, run out of memory or fail their liveness probe.
+ *
+ * Replicas in the same state are computed once per class (replica-class.ts), and the tick
+ * reuses its scratch objects, so its cost grows with the names and the distinct replica
+ * states, not with the replicas.
  */
 import type { Simulation } from "../../sim/index.js";
 import { GLIBC_RESOLVER, type DnsConfig, type ResolverSettings } from "./config.js";
-import { FluidCache, missesUntilRefreshed, ttlTicks } from "./fluid-cache.js";
-import { TIMEOUT, answered, mix, servfail, throughCache, type QueryOutcome } from "./outcome.js";
+import { FluidCache, refreshedFraction, ttlTicks, upstreamQueriesPerCache } from "./fluid-cache.js";
 import {
+  OutcomeMixer,
+  TIMEOUT,
+  copyOutcome,
+  newOutcome,
+  setAnswered,
+  setServfail,
+  throughCacheInto,
+  type QueryOutcome,
+} from "./outcome.js";
+import {
+  directFacing,
+  newPodFacing,
+  newQuestionStats,
   nodeCacheFacing,
   questionStats,
   throttledByServfailCache,
   timeoutsBecomeServfail,
   type PodFacing,
 } from "./pod-path.js";
+import { NOT_SYNCED, ReplicaClass, STALE, WATCHING } from "./replica-class.js";
 import { podSearchDomains, searchCandidates } from "./resolver.js";
 
 /** The state of each CoreDNS replica's informer over Services and EndpointSlices. */
@@ -134,13 +151,18 @@ interface Key {
   fqdn: string;
   clusterZone: boolean;
   positive: boolean;
+  /** The TTL and serve_stale window of this name in a CoreDNS replica's cache (ticks). */
+  coreDnsTtlTicks: number;
+  coreDnsStaleTicks: number;
   nodeLocal: FluidCache | null;
-  coreDns: FluidCache[];
   /** Questions per second from pods this tick. */
   demand: number;
   pod: PodFacing;
   serviceOutcome: QueryOutcome;
-  replicaOutcomes: QueryOutcome[];
+  /** Scratch: what the node cache's upstream answers. */
+  nodeUpstream: QueryOutcome;
+  /** The tick whose outcomes `pod`, `serviceOutcome` and the classes' outcomes hold. */
+  computedTick: number;
 }
 
 interface Lookup {
@@ -162,36 +184,53 @@ interface Walk {
   dataAsOf: number;
   latency: number;
   queries: number;
-  perKeyQueries: Float64Array;
 }
 
 const NEVER = Number.NaN;
 /** Weight of the previous tick in a replica's load estimate. */
 const LOAD_SMOOTHING = 0.5;
+/**
+ * Ticks between two searches for replica classes whose states have become the same: short
+ * after a split, doubling up to the maximum while searches find nothing (they cost
+ * classes² comparisons).
+ */
+const MERGE_CHECK_MIN_TICKS = 10;
+const MERGE_CHECK_MAX_TICKS = 160;
+/**
+ * Classes merge when their cache fractions (and loads, relative) agree to within this and
+ * their data ages to within MERGE_TIME_TOLERANCE (s): far below anything the outputs resolve,
+ * while exact equality is never reached by states that converge in floating point.
+ */
+const MERGE_FRACTION_TOLERANCE = 1e-9;
+const MERGE_TIME_TOLERANCE = 1e-6;
 
 export class DnsModel {
   private readonly tick: number;
+  private readonly replicaCount: number;
   private readonly keys: Key[] = [];
   private readonly keyIndex = new Map<string, number>();
   private readonly lookupList: Lookup[] = [];
+  private readonly lookupIndex = new Map<string, Map<string, Lookup>>();
   private readonly workloads = new Map<string, DnsWorkload>();
 
-  private readonly up: Uint8Array;
-  private readonly synced: Uint8Array;
-  private readonly watching: Uint8Array;
-  private readonly inService: Uint8Array;
-  private readonly restartAt: Float64Array;
-  private readonly startedAt: Float64Array;
-  private readonly backoffStep: Uint32Array;
-  private readonly storeAsOf: Float64Array;
-  private readonly dropFraction: Float64Array;
-  private readonly saturatedSince: Float64Array;
-  private readonly offered: Float64Array;
-  private readonly load: Float64Array;
-  private readonly backlog: Float64Array;
-  private readonly memory: Float64Array;
+  /** Classes of replicas in identical states; `classOf[r]` is replica r's index in it. */
+  private classes: ReplicaClass[] = [];
+  private readonly classOf: Int32Array;
+  /** Per replica: kept outside the classes as they do not affect behaviour. */
   private readonly restarts: Uint32Array;
   private readonly oomKills: Uint32Array;
+  /** This tick's share of the kube-dns Service's flows that each replica in it gets. */
+  private perReplicaWeight = 0;
+  private ticks = 0;
+  private mergeCheckInterval = MERGE_CHECK_MIN_TICKS;
+  private nextMergeCheck = MERGE_CHECK_MIN_TICKS;
+
+  // Scratch reused by every tick.
+  private readonly mixer = new OutcomeMixer();
+  private readonly serviceMixer = new OutcomeMixer();
+  private readonly plugin = newOutcome();
+  private readonly stats = newQuestionStats();
+  private readonly walked: Walk = { answer: 0, usable: 0, dataAsOf: 0, latency: 0, queries: 0 };
 
   private readonly totals: DnsCounters = {
     coreDnsQueries: 0,
@@ -221,24 +260,23 @@ export class DnsModel {
     if (!(replicas >= 1) || !Number.isInteger(replicas)) {
       throw new RangeError(`coreDns.replicas must be an integer ≥ 1, got ${replicas}`);
     }
-    this.up = new Uint8Array(replicas).fill(1);
-    this.synced = new Uint8Array(replicas);
-    this.watching = new Uint8Array(replicas);
-    // The Deployment was ready before the model starts.
-    this.inService = new Uint8Array(replicas).fill(1);
-    this.restartAt = new Float64Array(replicas).fill(NEVER);
-    this.startedAt = new Float64Array(replicas).fill(sim.now);
-    this.backoffStep = new Uint32Array(replicas);
-    this.storeAsOf = new Float64Array(replicas).fill(sim.now);
-    this.dropFraction = new Float64Array(replicas);
-    this.saturatedSince = new Float64Array(replicas).fill(NEVER);
-    this.offered = new Float64Array(replicas);
-    this.load = new Float64Array(replicas);
-    this.backlog = new Float64Array(replicas);
-    this.memory = new Float64Array(replicas);
+    this.replicaCount = replicas;
+    this.classOf = new Int32Array(replicas);
     this.restarts = new Uint32Array(replicas);
     this.oomKills = new Uint32Array(replicas);
     for (const workload of workloads) this.addWorkload(workload);
+    // The Deployment was ready before the model starts: every replica up, in the Service, with
+    // warm caches, all in one class.
+    const initial = new ReplicaClass(
+      sim.now,
+      this.keys.map((key) => {
+        const cache = new FluidCache(key.coreDnsTtlTicks, key.coreDnsStaleTicks);
+        cache.warm(sim.now);
+        return cache;
+      }),
+    );
+    initial.members = replicas;
+    this.classes.push(initial);
     this.handle = sim.schedule(this.tick, this.tickCallback);
   }
 
@@ -252,7 +290,9 @@ export class DnsModel {
   /** Kill replica r's process now (eviction, a test); it restarts after the backoff delay. */
   restartReplica(replica: number): void {
     this.checkReplica(replica);
-    if (this.up[replica] === 1) this.kill(replica);
+    const own = this.classes[this.classOf[replica]!]!;
+    if (!own.up) return;
+    this.kill(own.members > 1 ? this.splitOff(replica, own) : own);
   }
 
   /** Stop ticking. */
@@ -263,9 +303,7 @@ export class DnsModel {
 
   /** The last tick's outcome for one workload's name. */
   lookup(workload: string, name: string): LookupResult {
-    const found = this.lookupList.find(
-      (l) => l.workload.name === workload && l.demand.name === name,
-    );
+    const found = this.lookupIndex.get(workload)?.get(name);
     if (found === undefined) throw new Error(`no DNS lookup of ${name} by ${workload}`);
     return { ...found.result };
   }
@@ -277,27 +315,40 @@ export class DnsModel {
   replica(replica: number): ReplicaStatus {
     this.checkReplica(replica);
     const r = replica;
+    const c = this.classes[this.classOf[r]!]!;
     const capacity = this.config.coreDns.capacityQps;
-    const up = this.up[r] === 1;
-    const synced = up && this.synced[r] === 1;
+    const up = c.up;
+    const synced = up && c.synced;
     return {
       replica: r,
       up,
       synced,
-      stale: synced && this.watching[r] === 0,
+      stale: synced && !c.watching,
       ready: synced,
-      inService: this.inService[r] === 1,
-      offeredQps: this.offered[r]!,
-      answeredQps: up ? this.offered[r]! * (1 - this.dropFraction[r]!) : 0,
-      cpuUtilisation: up ? this.offered[r]! / capacity : 0,
-      memoryBytes: this.memory[r]!,
+      inService: c.inService,
+      offeredQps: c.offered,
+      answeredQps: up ? c.offered * (1 - c.dropFraction) : 0,
+      cpuUtilisation: up ? c.offered / capacity : 0,
+      memoryBytes: c.memoryBytes,
       restarts: this.restarts[r]!,
       oomKills: this.oomKills[r]!,
     };
   }
 
   replicas(): ReplicaStatus[] {
-    return Array.from({ length: this.config.coreDns.replicas }, (_, r) => this.replica(r));
+    return Array.from({ length: this.replicaCount }, (_, r) => this.replica(r));
+  }
+
+  /** Replicas that are ready (up and synced), without building every replica's status. */
+  readyReplicas(): number {
+    let ready = 0;
+    for (const c of this.classes) if (c.up && c.synced) ready += c.members;
+    return ready;
+  }
+
+  /** How many classes of identical replicas the model computes now (a cost measure). */
+  replicaClasses(): number {
+    return this.classes.length;
   }
 
   get counters(): DnsCounters {
@@ -319,6 +370,8 @@ export class DnsModel {
       this.config.hostSearchDomains,
     );
     const totalShare = own.names.reduce((sum, n) => sum + Math.max(0, n.share), 0);
+    const byName = new Map<string, Lookup>();
+    this.lookupIndex.set(own.name, byName);
     for (const demand of own.names) {
       const candidates = searchCandidates(
         demand.name,
@@ -340,7 +393,7 @@ export class DnsModel {
         appCache = new FluidCache(Math.max(1, Math.round(appTtl / this.tick)), 0);
         appCache.warm(this.sim.now);
       }
-      this.lookupList.push({
+      const lookup: Lookup = {
         workload: own,
         resolver,
         demand,
@@ -357,7 +410,10 @@ export class DnsModel {
           meanLatency: 0,
           queriesPerLookup: 0,
         },
-      });
+      };
+      this.lookupList.push(lookup);
+      // The first lookup of a name wins, as a search of the list would find it first.
+      if (!byName.has(demand.name)) byName.set(demand.name, lookup);
     }
   }
 
@@ -367,31 +423,27 @@ export class DnsModel {
     const { coreDns, nodeLocal } = this.config;
     const tick = this.tick;
     const recordTtl = clusterZone ? coreDns.recordTtl : coreDns.externalRecordTtl;
-    const cacheOf = (layer: typeof coreDns.cache): FluidCache => {
-      const cap = positive ? layer.successTtlCap : layer.denialTtlCap;
-      const staleTicks =
-        layer.serveStale === "off" ? 0 : Math.max(1, Math.round(layer.serveStaleDuration / tick));
-      const cache = new FluidCache(ttlTicks(recordTtl, cap, layer.minTtl, tick), staleTicks);
-      cache.warm(this.sim.now);
-      return cache;
-    };
+    const ttlOf = (layer: typeof coreDns.cache): number =>
+      ttlTicks(recordTtl, positive ? layer.successTtlCap : layer.denialTtlCap, layer.minTtl, tick);
+    const staleOf = (layer: typeof coreDns.cache): number =>
+      layer.serveStale === "off" ? 0 : Math.max(1, Math.round(layer.serveStaleDuration / tick));
+    let nodeCache: FluidCache | null = null;
+    if (nodeLocal.enabled) {
+      nodeCache = new FluidCache(ttlOf(nodeLocal.cache), staleOf(nodeLocal.cache));
+      nodeCache.warm(this.sim.now);
+    }
     const key: Key = {
       fqdn,
       clusterZone,
       positive,
-      nodeLocal: nodeLocal.enabled ? cacheOf(nodeLocal.cache) : null,
-      coreDns: Array.from({ length: coreDns.replicas }, () => cacheOf(coreDns.cache)),
+      coreDnsTtlTicks: ttlOf(coreDns.cache),
+      coreDnsStaleTicks: staleOf(coreDns.cache),
+      nodeLocal: nodeCache,
       demand: 0,
-      pod: {
-        sticky: 0,
-        stickyLatency: 0,
-        stickyDataAsOf: 0,
-        staleServed: 0,
-        rest: TIMEOUT,
-        servfailSticks: false,
-      },
-      serviceOutcome: TIMEOUT,
-      replicaOutcomes: [],
+      pod: newPodFacing(),
+      serviceOutcome: newOutcome(),
+      nodeUpstream: newOutcome(),
+      computedTick: -1,
     };
     this.keys.push(key);
     this.keyIndex.set(fqdn, this.keys.length - 1);
@@ -399,27 +451,95 @@ export class DnsModel {
   }
 
   private checkReplica(replica: number): void {
-    if (!(replica >= 0 && replica < this.config.coreDns.replicas) || !Number.isInteger(replica)) {
+    if (!(replica >= 0 && replica < this.replicaCount) || !Number.isInteger(replica)) {
       throw new RangeError(`no CoreDNS replica ${replica}`);
     }
+  }
+
+  // ---- replica classes ----
+
+  /** Moves replica r out of `from` into a new class in the same state. */
+  private splitOff(replica: number, from: ReplicaClass): ReplicaClass {
+    const split = from.cloneState();
+    this.mergeCheckInterval = MERGE_CHECK_MIN_TICKS;
+    this.nextMergeCheck = Math.min(this.nextMergeCheck, this.ticks + MERGE_CHECK_MIN_TICKS);
+    from.members -= 1;
+    split.members = 1;
+    this.classOf[replica] = this.classes.length;
+    this.classes.push(split);
+    return split;
+  }
+
+  /**
+   * Folds classes whose states have become the same (to within the merge tolerances) into the
+   * larger of them: replicas that split apart converge once their inputs agree again.
+   */
+  private mergeAlikeClasses(now: number): boolean {
+    const classes = this.classes;
+    const resetAfter = this.config.coreDns.restartBackoffResetAfter;
+    let merged = false;
+    for (let i = 0; i < classes.length; i++) {
+      if (classes[i]!.members === 0) continue;
+      for (let j = i + 1; j < classes.length; j++) {
+        const a = classes[i]!;
+        const b = classes[j]!;
+        if (b.members === 0) continue;
+        if (!a.closeTo(b, now, resetAfter, MERGE_FRACTION_TOLERANCE, MERGE_TIME_TOLERANCE)) {
+          continue;
+        }
+        const [into, from] = b.members > a.members ? [j, i] : [i, j];
+        classes[into]!.members += classes[from]!.members;
+        classes[from]!.members = 0;
+        for (let r = 0; r < this.replicaCount; r++) {
+          if (this.classOf[r] === from) this.classOf[r] = into;
+        }
+        merged = true;
+        if (from === i) break;
+      }
+    }
+    if (merged) this.dropEmptyClasses();
+    return merged;
+  }
+
+  private dropEmptyClasses(): void {
+    const renumber = new Int32Array(this.classes.length).fill(-1);
+    const kept: ReplicaClass[] = [];
+    this.classes.forEach((c, i) => {
+      if (c.members === 0) return;
+      renumber[i] = kept.length;
+      kept.push(c);
+    });
+    for (let r = 0; r < this.replicaCount; r++) this.classOf[r] = renumber[this.classOf[r]!]!;
+    this.classes = kept;
   }
 
   // ---- the tick ----
 
   private onTick(): void {
     const now = this.sim.now;
-    for (const key of this.keys) {
+    const keys = this.keys;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k]!;
       key.nodeLocal?.advance();
-      for (const cache of key.coreDns) cache.advance();
       key.demand = 0;
     }
+    for (const c of this.classes) for (const cache of c.caches) cache.advance();
     for (const lookup of this.lookupList) lookup.appCache?.advance();
     this.updateReplicas(now);
-    const weights = this.routingWeights();
-    for (const key of this.keys) this.computeOutcomes(key, weights, now);
-    for (const lookup of this.lookupList) this.resolveLookup(lookup);
-    this.offered.fill(0);
-    for (const key of this.keys) this.pushDown(key, weights);
+    this.ticks += 1;
+    if (this.classes.length > 1 && this.ticks >= this.nextMergeCheck) {
+      const merged = this.mergeAlikeClasses(now);
+      this.mergeCheckInterval = merged
+        ? MERGE_CHECK_MIN_TICKS
+        : Math.min(MERGE_CHECK_MAX_TICKS, 2 * this.mergeCheckInterval);
+      this.nextMergeCheck = this.ticks + this.mergeCheckInterval;
+    }
+    this.routingWeights();
+    // Outcomes are computed when a walk first reaches their name (most walks end at the name
+    // that answers), and only names asked this tick send questions down.
+    for (const lookup of this.lookupList) this.resolveLookup(lookup, now);
+    for (const c of this.classes) c.offered = 0;
+    for (let k = 0; k < keys.length; k++) if (keys[k]!.demand > 0) this.pushDown(k, now);
     this.updateLoad(now);
     this.handle = this.sim.schedule(this.tick, this.tickCallback);
   }
@@ -427,79 +547,116 @@ export class DnsModel {
   private updateReplicas(now: number): void {
     const { feed, kubeDnsEndpoints } = this.inputs;
     const canUpdate = kubeDnsEndpoints.canUpdateEndpoints();
-    for (let r = 0; r < this.up.length; r++) {
-      if (this.up[r] === 0 && now >= this.restartAt[r]!) {
-        this.up[r] = 1;
-        this.startedAt[r] = now;
-        this.restartAt[r] = NEVER;
-        feed.restart(r);
+    const classes = this.classes;
+    const existing = classes.length;
+    for (let i = 0; i < existing; i++) {
+      const c = classes[i]!;
+      c.startingNow = !c.up && now >= c.restartAt;
+      if (c.startingNow) {
+        c.up = true;
+        c.startedAt = now;
+        c.restartAt = NEVER;
       }
-      const wasSynced = this.synced[r] === 1;
-      const synced = this.up[r] === 1 && feed.hasSynced(r);
-      const watching = synced && feed.isWatching(r);
+      c.signature = -1;
+      c.splitInto.fill(-1);
+    }
+    // The informers are asked replica by replica, in order; replicas of one class that answer
+    // differently split it.
+    for (let r = 0; r < this.replicaCount; r++) {
+      const index = this.classOf[r]!;
+      const c = classes[index]!;
+      if (c.startingNow) feed.restart(r);
+      const synced = c.up && feed.hasSynced(r);
+      const signature = !synced ? NOT_SYNCED : feed.isWatching(r) ? WATCHING : STALE;
+      if (c.signature < 0) {
+        c.signature = signature;
+      } else if (signature !== c.signature) {
+        let into = c.splitInto[signature]!;
+        if (into < 0) {
+          this.splitOff(r, c);
+          into = this.classOf[r]!;
+          c.splitInto[signature] = into;
+          classes[into]!.signature = signature;
+        } else {
+          c.members -= 1;
+          classes[into]!.members += 1;
+          this.classOf[r] = into;
+        }
+      }
+    }
+    for (const c of classes) {
+      const synced = c.signature !== NOT_SYNCED;
+      const watching = c.signature === WATCHING;
       // The store is current while watched; a fresh list is current as of now.
-      if (synced && (watching || !wasSynced)) this.storeAsOf[r] = now;
-      this.synced[r] = synced ? 1 : 0;
-      this.watching[r] = watching ? 1 : 0;
+      if (synced && (watching || !c.synced)) c.storeAsOf = now;
+      c.synced = synced;
+      c.watching = watching;
       // kube-proxy learns of readiness changes only through EndpointSlices, written via the API.
-      if (canUpdate) this.inService[r] = synced ? 1 : 0;
+      if (canUpdate) c.inService = synced;
     }
   }
 
-  private routingWeights(): Float64Array {
-    const weights = new Float64Array(this.up.length);
+  /** kube-proxy spreads the Service's flows evenly over the replicas in its endpoints. */
+  private routingWeights(): void {
     let members = 0;
-    for (let r = 0; r < weights.length; r++) members += this.inService[r]!;
-    if (members === 0) return weights;
-    for (let r = 0; r < weights.length; r++) weights[r] = this.inService[r]! / members;
-    return weights;
+    for (const c of this.classes) if (c.inService) members += c.members;
+    this.perReplicaWeight = members > 0 ? 1 / members : 0;
   }
 
-  private computeOutcomes(key: Key, weights: Float64Array, now: number): void {
+  /** This tick's outcomes of one name at each replica class, the Service and the pod. */
+  private computeOutcomes(k: number, now: number): void {
+    const key = this.keys[k]!;
+    key.computedTick = this.ticks;
     const core = this.config.coreDns;
-    const parts: Array<{ weight: number; outcome: QueryOutcome }> = [];
-    key.replicaOutcomes = key.coreDns.map((cache, r) => {
-      if (this.up[r] === 0) return TIMEOUT;
-      const plugin = key.clusterZone
-        ? this.synced[r] === 1
-          ? answered(core.answerLatency, this.storeAsOf[r]!)
-          : servfail(core.answerLatency)
-        : answered(core.upstreamLatency, now);
-      const served = throughCache(cache, core.cache.serveStale, core.answerLatency, plugin);
-      const drop = this.dropFraction[r]!;
-      return mix([
-        { weight: 1 - drop, outcome: served },
-        { weight: drop, outcome: TIMEOUT },
-      ]);
-    });
-    for (let r = 0; r < weights.length; r++) {
-      parts.push({ weight: weights[r]!, outcome: key.replicaOutcomes[r]! });
+    const plugin = this.plugin;
+    const mixer = this.mixer;
+    const service = this.serviceMixer.reset();
+    for (const c of this.classes) {
+      // Only replicas in the Service get questions: the others' outcomes are never read.
+      if (!c.inService) continue;
+      const out = c.outcomes[k]!;
+      if (!c.up) {
+        copyOutcome(out, TIMEOUT);
+      } else {
+        if (!key.clusterZone) setAnswered(plugin, core.upstreamLatency, now);
+        else if (c.synced) setAnswered(plugin, core.answerLatency, c.storeAsOf);
+        else setServfail(plugin, core.answerLatency);
+        throughCacheInto(
+          out,
+          mixer,
+          c.caches[k]!,
+          core.cache.serveStale,
+          core.answerLatency,
+          plugin,
+        );
+        const drop = c.dropFraction;
+        if (drop > 0)
+          mixer
+            .reset()
+            .add(1 - drop, out)
+            .add(drop, TIMEOUT)
+            .finish(out);
+      }
+      service.add(c.members * this.perReplicaWeight, out);
     }
-    key.serviceOutcome = mix(parts);
+    service.finish(key.serviceOutcome);
     const nodeLocal = this.config.nodeLocal;
     if (key.nodeLocal === null) {
-      key.pod = {
-        sticky: 0,
-        stickyLatency: 0,
-        stickyDataAsOf: 0,
-        staleServed: 0,
-        rest: key.serviceOutcome,
-        servfailSticks: false,
-      };
+      directFacing(key.pod, key.serviceOutcome);
       return;
     }
     // NodeLocal forwards other zones to the node's upstream resolvers, not to CoreDNS.
     const upstream = key.clusterZone
-      ? timeoutsBecomeServfail(key.serviceOutcome, nodeLocal.forwardTimeout)
-      : answered(core.upstreamLatency, now);
-    key.pod = nodeCacheFacing(key.nodeLocal, nodeLocal, upstream);
+      ? timeoutsBecomeServfail(key.nodeUpstream, key.serviceOutcome, nodeLocal.forwardTimeout)
+      : setAnswered(key.nodeUpstream, core.upstreamLatency, now);
+    nodeCacheFacing(key.pod, key.nodeLocal, nodeLocal, upstream);
   }
 
   /** One lookup: the application cache, then the resolver's walk over the search list. */
-  private resolveLookup(lookup: Lookup): void {
+  private resolveLookup(lookup: Lookup, now: number): void {
     const w = lookup.workload;
     const rate = w.lookupsPerSecond * lookup.shareOfWorkload;
-    const walk = this.walk(lookup);
+    const walk = this.walk(lookup, now);
     let walksPerSecond = rate;
     let success = walk.usable;
     let answeredFraction = walk.answer;
@@ -513,14 +670,14 @@ export class DnsModel {
       latency = (1 - valid) * walk.latency;
       const pods = Math.max(1, w.pods);
       const perPod = (rate * this.tick) / pods;
-      const misses = missesUntilRefreshed(perPod, walk.answer);
-      walksPerSecond = (pods * (1 - valid) * misses.upstreamQueries) / this.tick;
-      cache.refresh(misses.refreshed, walk.dataAsOf);
+      walksPerSecond =
+        (pods * (1 - valid) * upstreamQueriesPerCache(perPod, walk.answer)) / this.tick;
+      cache.refresh(refreshedFraction(perPod, walk.answer), walk.dataAsOf);
       this.totals.appCacheHits += rate * valid * this.tick;
       this.totals.appCacheMisses += rate * (1 - valid) * this.tick;
     }
     for (let i = 0; i < lookup.keys.length; i++) {
-      this.keys[lookup.keys[i]!]!.demand += walksPerSecond * walk.perKeyQueries[i]!;
+      this.keys[lookup.keys[i]!]!.demand += walksPerSecond * lookup.perKeyQueries[i]!;
     }
     const result = lookup.result;
     result.lookupsPerSecond = rate;
@@ -535,8 +692,9 @@ export class DnsModel {
    * `questionsPerName` times (A and AAAA) and retried on SERVFAIL or timeout up to `attempts`
    * tries. NXDOMAIN moves on to the next name; a final SERVFAIL moves on only with glibc; a
    * final timeout ends the lookup. After the real name failed, glibc still walks the rest.
+   * Writes the questions per key into `lookup.perKeyQueries`.
    */
-  private walk(lookup: Lookup): Walk {
+  private walk(lookup: Lookup, now: number): Walk {
     const settings = lookup.resolver;
     let searching = 1;
     let doomed = 0;
@@ -546,10 +704,13 @@ export class DnsModel {
     let latency = 0;
     let queries = 0;
     const perKeyQueries = lookup.perKeyQueries.fill(0);
+    const q = this.stats;
     for (let i = 0; i < lookup.keys.length; i++) {
-      const key = this.keys[lookup.keys[i]!]!;
+      const k = lookup.keys[i]!;
+      const key = this.keys[k]!;
+      if (key.computedTick !== this.ticks) this.computeOutcomes(k, now);
       const reach = searching + doomed;
-      const q = questionStats(key.pod, settings, this.config.nodeLocal.answerLatency);
+      questionStats(q, key.pod, settings, this.config.nodeLocal.answerLatency);
       const pAnswer = q.answer;
       const finalServfail = q.finalServfail;
       const sent = settings.questionsPerName * q.tries;
@@ -559,7 +720,7 @@ export class DnsModel {
       const goOn = settings.continueSearchOnServfail ? finalServfail : 0;
       if (key.positive) {
         answer += searching * pAnswer;
-        usable += searching * pAnswer * this.usableForKey(lookup, q.dataAsOf);
+        usable += searching * pAnswer * this.usable(lookup.demand.service, q.dataAsOf);
         dataAsOfSum += searching * pAnswer * q.dataAsOf;
         doomed = (doomed + searching) * goOn;
         searching = 0;
@@ -570,18 +731,13 @@ export class DnsModel {
       // Later names are asked only by lookups still walking.
       if (searching + doomed <= 0) break;
     }
-    return {
-      answer,
-      usable,
-      dataAsOf: answer > 0 ? dataAsOfSum / answer : this.sim.now,
-      latency,
-      queries,
-      perKeyQueries,
-    };
-  }
-
-  private usableForKey(lookup: Lookup, dataAsOf: number): number {
-    return this.usable(lookup.demand.service, dataAsOf);
+    const walked = this.walked;
+    walked.answer = answer;
+    walked.usable = usable;
+    walked.dataAsOf = answer > 0 ? dataAsOfSum / answer : this.sim.now;
+    walked.latency = latency;
+    walked.queries = queries;
+    return walked;
   }
 
   private usable(service: string | undefined, dataAsOf: number): number {
@@ -591,8 +747,10 @@ export class DnsModel {
   }
 
   /** The questions of one name flow through the node caches to the replicas. */
-  private pushDown(key: Key, weights: Float64Array): void {
+  private pushDown(k: number, now: number): void {
+    const key = this.keys[k]!;
     const tick = this.tick;
+    const totals = this.totals;
     let toService = key.demand;
     const pod = key.pod;
     if (key.nodeLocal !== null) {
@@ -600,48 +758,52 @@ export class DnsModel {
       const layer = this.config.nodeLocal;
       const nodes = Math.max(1, layer.nodes);
       const valid = cache.valid;
-      this.totals.nodeLocalCacheHits += key.demand * valid * tick;
-      this.totals.nodeLocalCacheMisses += key.demand * (1 - valid) * tick;
-      this.totals.staleServed += key.demand * pod.staleServed * tick;
-      this.totals.servfails += key.demand * (1 - pod.sticky) * pod.rest.servfail * tick;
-      const upstream = key.clusterZone ? key.serviceOutcome : answered(0, this.sim.now);
+      totals.nodeLocalCacheHits += key.demand * valid * tick;
+      totals.nodeLocalCacheMisses += key.demand * (1 - valid) * tick;
+      totals.staleServed += key.demand * pod.staleServed * tick;
+      totals.servfails += key.demand * (1 - pod.sticky) * pod.rest.servfail * tick;
+      const upstreamAnswer = key.clusterZone ? key.serviceOutcome.answer : 1;
+      const upstreamAsOf = key.clusterZone ? key.serviceOutcome.dataAsOf : now;
       const perNode = throttledByServfailCache(
         (key.demand * tick) / nodes,
         layer.cache.servfailTtl,
         tick,
       );
-      const misses = missesUntilRefreshed(perNode, upstream.answer);
-      let upstreamQps = (nodes * (1 - valid) * misses.upstreamQueries) / tick;
-      cache.refresh(misses.refreshed, upstream.dataAsOf);
+      let upstreamQps =
+        (nodes * (1 - valid) * upstreamQueriesPerCache(perNode, upstreamAnswer)) / tick;
+      cache.refresh(refreshedFraction(perNode, upstreamAnswer), upstreamAsOf);
       if (layer.cache.prefetch && key.demand > 0) {
         upstreamQps += (nodes * cache.expiringNext) / tick;
-        cache.prefetch(upstream.answer, upstream.dataAsOf);
+        cache.prefetch(upstreamAnswer, upstreamAsOf);
       }
       // Other zones go to the node's upstream resolvers.
       toService = key.clusterZone ? upstreamQps : 0;
     }
     const core = this.config.coreDns;
-    for (let r = 0; r < weights.length; r++) {
-      const qps = toService * weights[r]!;
-      this.offered[r] = this.offered[r]! + qps;
-      this.totals.coreDnsQueries += qps * tick;
-      const ro = key.replicaOutcomes[r]!;
-      this.totals.servfails += qps * ro.servfail * tick;
-      this.totals.timeouts += qps * ro.timeout * tick;
-      this.totals.staleServed += qps * ro.staleServed * tick;
-      if (this.up[r] === 0) continue;
-      const served = qps * (1 - this.dropFraction[r]!);
-      const cache = key.coreDns[r]!;
+    const qpsPerReplica = toService * this.perReplicaWeight;
+    for (const c of this.classes) {
+      if (!c.inService) continue;
+      const qps = qpsPerReplica;
+      const classQps = qps * c.members;
+      c.offered += qps;
+      totals.coreDnsQueries += classQps * tick;
+      const ro = c.outcomes[k]!;
+      totals.servfails += classQps * ro.servfail * tick;
+      totals.timeouts += classQps * ro.timeout * tick;
+      totals.staleServed += classQps * ro.staleServed * tick;
+      if (!c.up) continue;
+      const served = qps * (1 - c.dropFraction);
+      const cache = c.caches[k]!;
       const valid = cache.valid;
-      this.totals.coreDnsCacheHits += served * valid * tick;
-      this.totals.coreDnsCacheMisses += served * (1 - valid) * tick;
-      if (key.clusterZone && this.synced[r] === 1 && this.watching[r] === 0) {
-        this.totals.staleStoreAnswers += served * tick;
+      totals.coreDnsCacheHits += served * c.members * valid * tick;
+      totals.coreDnsCacheMisses += served * c.members * (1 - valid) * tick;
+      if (key.clusterZone && c.synced && !c.watching) {
+        totals.staleStoreAnswers += served * c.members * tick;
       }
-      const pluginAnswers = !key.clusterZone || this.synced[r] === 1 ? 1 : 0;
-      const dataAsOf = key.clusterZone ? this.storeAsOf[r]! : this.sim.now;
+      const pluginAnswers = !key.clusterZone || c.synced ? 1 : 0;
+      const dataAsOf = key.clusterZone ? c.storeAsOf : now;
       const perTick = throttledByServfailCache(served * tick, core.cache.servfailTtl, tick);
-      cache.refresh(missesUntilRefreshed(perTick, pluginAnswers).refreshed, dataAsOf);
+      cache.refresh(refreshedFraction(perTick, pluginAnswers), dataAsOf);
       if (core.cache.prefetch && served > 0) cache.prefetch(pluginAnswers, dataAsOf);
     }
   }
@@ -649,59 +811,65 @@ export class DnsModel {
   private updateLoad(now: number): void {
     const core = this.config.coreDns;
     const storeBytes = (this.config.pods + this.config.services) * core.memoryPerObjectBytes;
-    for (let r = 0; r < this.up.length; r++) {
-      if (this.up[r] === 0) {
-        this.memory[r] = 0;
-        this.load[r] = 0;
-        this.backlog[r] = 0;
-        this.dropFraction[r] = 0;
+    // `kill` may split nothing off, so the class list does not change in this loop.
+    for (const c of this.classes) {
+      if (!c.up) {
+        c.memoryBytes = 0;
+        c.load = 0;
+        c.backlog = 0;
+        c.dropFraction = 0;
         continue;
       }
       // Drops feed back into the load (timeouts end lookups, retries add questions) with a
       // one-tick lag; averaging with the previous tick damps the oscillation that would cause.
-      const offered = (this.load[r] =
-        LOAD_SMOOTHING * this.load[r]! + (1 - LOAD_SMOOTHING) * this.offered[r]!);
-      this.dropFraction[r] = offered > core.capacityQps ? 1 - core.capacityQps / offered : 0;
+      const offered = (c.load = LOAD_SMOOTHING * c.load + (1 - LOAD_SMOOTHING) * c.offered);
+      c.dropFraction = offered > core.capacityQps ? 1 - core.capacityQps / offered : 0;
       // Queries beyond capacity pile up (one goroutine each) and drain when the load falls.
-      this.backlog[r] = Math.max(0, this.backlog[r]! + (offered - core.capacityQps) * this.tick);
-      this.memory[r] =
+      c.backlog = Math.max(0, c.backlog + (offered - core.capacityQps) * this.tick);
+      c.memoryBytes =
         core.baseMemoryBytes +
         storeBytes +
         core.memoryPerAnsweredQps * Math.min(offered, core.capacityQps) +
-        core.memoryPerQueuedQuery * this.backlog[r]!;
-      if (this.memory[r]! > core.memoryLimitBytes) {
-        this.oomKills[r] = this.oomKills[r]! + 1;
-        this.kill(r);
+        core.memoryPerQueuedQuery * c.backlog;
+      if (c.memoryBytes > core.memoryLimitBytes) {
+        this.forMembers(c, (r) => (this.oomKills[r] = this.oomKills[r]! + 1));
+        this.kill(c);
         continue;
       }
       if (offered > core.capacityQps) {
-        if (Number.isNaN(this.saturatedSince[r]!)) this.saturatedSince[r] = now;
-        if (now - this.saturatedSince[r]! >= core.livenessBudgetSeconds) this.kill(r);
+        if (Number.isNaN(c.saturatedSince)) c.saturatedSince = now;
+        if (now - c.saturatedSince >= core.livenessBudgetSeconds) this.kill(c);
       } else {
-        this.saturatedSince[r] = NEVER;
+        c.saturatedSince = NEVER;
       }
     }
   }
 
-  private kill(r: number): void {
+  private forMembers(c: ReplicaClass, action: (replica: number) => void): void {
+    const index = this.classes.indexOf(c);
+    for (let r = 0; r < this.replicaCount; r++) if (this.classOf[r] === index) action(r);
+  }
+
+  /** Every replica of class `c` is killed: caches lost, restart after the back-off. */
+  private kill(c: ReplicaClass): void {
     const core = this.config.coreDns;
     const now = this.sim.now;
-    if (now - this.startedAt[r]! >= core.restartBackoffResetAfter) this.backoffStep[r] = 0;
+    if (now - c.startedAt >= core.restartBackoffResetAfter) c.backoffStep = 0;
     const delay = Math.min(
       core.restartBackoffMax,
-      core.restartBackoffInitial * Math.pow(2, this.backoffStep[r]!),
+      core.restartBackoffInitial * Math.pow(2, c.backoffStep),
     );
-    this.backoffStep[r] = this.backoffStep[r]! + 1;
-    this.up[r] = 0;
-    this.synced[r] = 0;
-    this.watching[r] = 0;
-    this.restartAt[r] = now + delay;
-    this.restarts[r] = this.restarts[r]! + 1;
-    this.dropFraction[r] = 0;
-    this.saturatedSince[r] = NEVER;
-    this.memory[r] = 0;
-    this.load[r] = 0;
-    this.backlog[r] = 0;
-    for (const key of this.keys) key.coreDns[r]!.clear();
+    c.backoffStep += 1;
+    c.up = false;
+    c.synced = false;
+    c.watching = false;
+    c.restartAt = now + delay;
+    this.forMembers(c, (r) => (this.restarts[r] = this.restarts[r]! + 1));
+    c.dropFraction = 0;
+    c.saturatedSince = NEVER;
+    c.memoryBytes = 0;
+    c.load = 0;
+    c.backlog = 0;
+    for (const cache of c.caches) cache.clear();
   }
 }

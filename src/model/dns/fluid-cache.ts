@@ -73,6 +73,69 @@ export class FluidCache {
     return this.validBins[this.validHead]!;
   }
 
+  /** An independent cache in the same state (a replica class splitting in two). */
+  clone(): FluidCache {
+    const copy = new FluidCache(this.ttlTicks, this.staleTicks);
+    copy.validBins.set(this.validBins);
+    copy.validHead = this.validHead;
+    copy.validSum = this.validSum;
+    copy.staleBins.set(this.staleBins);
+    copy.staleEpochs.set(this.staleEpochs);
+    copy.staleHead = this.staleHead;
+    copy.staleRawSum = this.staleRawSum;
+    copy.staleScale = this.staleScale;
+    copy.epoch = this.epoch;
+    copy.meanDataAsOf = this.meanDataAsOf;
+    return copy;
+  }
+
+  /**
+   * True when this cache and `other` hold the same entries to within `fractionTolerance` in
+   * every bin, and the same data age to within `timeTolerance` (s) unless neither holds more
+   * than `fractionTolerance`. With zero tolerances: they behave identically from now on.
+   */
+  closeTo(other: FluidCache, fractionTolerance: number, timeTolerance: number): boolean {
+    return (
+      this.summaryCloseTo(other, fractionTolerance, timeTolerance) &&
+      this.binsCloseTo(other, fractionTolerance)
+    );
+  }
+
+  /** The cheap part of `closeTo`: shape, totals and data age, not bin by bin. */
+  summaryCloseTo(other: FluidCache, fractionTolerance: number, timeTolerance: number): boolean {
+    const eps = fractionTolerance;
+    if (
+      this.ttlTicks !== other.ttlTicks ||
+      this.staleTicks !== other.staleTicks ||
+      this.validHead !== other.validHead ||
+      this.staleHead !== other.staleHead ||
+      !(Math.abs(this.validSum - other.validSum) <= eps)
+    ) {
+      return false;
+    }
+    const held = Math.max(this.valid + this.stale, other.valid + other.stale);
+    if (held > eps && !(Math.abs(this.meanDataAsOf - other.meanDataAsOf) <= timeTolerance)) {
+      return false;
+    }
+    return true;
+  }
+
+  /** The bin by bin part of `closeTo`, once its cheap checks have passed. */
+  binsCloseTo(other: FluidCache, fractionTolerance: number): boolean {
+    const eps = fractionTolerance;
+    for (let i = 0; i < this.ttlTicks; i++) {
+      if (!(Math.abs(this.validBins[i]! - other.validBins[i]!) <= eps)) return false;
+    }
+    for (let i = 0; i < this.staleTicks; i++) {
+      if (!(Math.abs(this.staleMass(i) - other.staleMass(i)) <= eps)) return false;
+    }
+    return true;
+  }
+
+  private staleMass(bin: number): number {
+    return this.staleEpochs[bin] === this.epoch ? this.staleBins[bin]! * this.staleScale : 0;
+  }
+
   /**
    * Fill every cache with an entry of uniformly distributed age, as continuous refreshing
    * leaves them: the state of a cache that has been warm for longer than one TTL.
@@ -95,7 +158,7 @@ export class FluidCache {
   advance(): void {
     const expiring = this.validBins[this.validHead]!;
     this.validBins[this.validHead] = 0;
-    this.validHead = (this.validHead + 1) % this.ttlTicks;
+    this.validHead = this.validHead + 1 === this.ttlTicks ? 0 : this.validHead + 1;
     this.validSum -= expiring;
     if (this.validSum < 1e-12) this.validSum = Math.max(0, this.validSum);
     if (this.staleTicks === 0) return;
@@ -187,16 +250,28 @@ export function missesUntilRefreshed(
   queries: number,
   success: number,
 ): { refreshed: number; upstreamQueries: number } {
-  if (queries <= 0) return { refreshed: 0, upstreamQueries: 0 };
-  const p = clamp01(success);
-  if (queries <= 1) return { refreshed: queries * p, upstreamQueries: queries };
-  // 1 - (1 - p)^n without cancellation when p is tiny.
-  const someSucceed = -Math.expm1(queries * Math.log1p(-p));
   return {
-    refreshed: someSucceed,
-    // E[min(Geometric(p), n)] = (1 - (1 - p)^n) / p
-    upstreamQueries: p > 0 ? Math.min(queries, someSucceed / p) : queries,
+    refreshed: refreshedFraction(queries, success),
+    upstreamQueries: upstreamQueriesPerCache(queries, success),
   };
+}
+
+/** `missesUntilRefreshed(queries, success).refreshed`, without allocating. */
+export function refreshedFraction(queries: number, success: number): number {
+  if (queries <= 0) return 0;
+  const p = clamp01(success);
+  if (queries <= 1) return queries * p;
+  // 1 - (1 - p)^n without cancellation when p is tiny.
+  return -Math.expm1(queries * Math.log1p(-p));
+}
+
+/** `missesUntilRefreshed(queries, success).upstreamQueries`, without allocating. */
+export function upstreamQueriesPerCache(queries: number, success: number): number {
+  if (queries <= 0) return 0;
+  const p = clamp01(success);
+  if (queries <= 1 || !(p > 0)) return queries;
+  // E[min(Geometric(p), n)] = (1 - (1 - p)^n) / p
+  return Math.min(queries, -Math.expm1(queries * Math.log1p(-p)) / p);
 }
 
 /** A TTL (s) clamped by a cache's caps, in whole ticks (at least one). */

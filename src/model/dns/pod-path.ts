@@ -1,10 +1,11 @@
 /**
  * The path of one pod question: what the node's cache answers itself, what goes upstream, and
- * what the resolver's tries make of it. Pure functions over this tick's outcomes.
+ * what the resolver's tries make of it. Functions of this tick's outcomes, written into
+ * objects the caller owns (the model evaluates them for every name on every tick).
  */
 import type { NodeLocalConfig, ResolverSettings } from "./config.js";
 import type { FluidCache } from "./fluid-cache.js";
-import { TIMEOUT, type QueryOutcome } from "./outcome.js";
+import { TIMEOUT, copyOutcome, newOutcome, type QueryOutcome } from "./outcome.js";
 
 /**
  * What a pod's question gets from the first DNS server it talks to. A node cache's state is
@@ -35,45 +36,73 @@ export interface QuestionStats {
   dataAsOf: number;
 }
 
-/** A node's cache in front of its upstream (the kube-dns Service or the node's resolvers). */
+/** A new pod-facing outcome (everything times out), to be owned and overwritten. */
+export function newPodFacing(): PodFacing {
+  return {
+    sticky: 0,
+    stickyLatency: 0,
+    stickyDataAsOf: 0,
+    staleServed: 0,
+    rest: newOutcome(),
+    servfailSticks: false,
+  };
+}
+
+/** Without a node cache every try goes to the kube-dns Service: `out` asks `service`. */
+export function directFacing(out: PodFacing, service: Readonly<QueryOutcome>): PodFacing {
+  out.sticky = 0;
+  out.stickyLatency = 0;
+  out.stickyDataAsOf = 0;
+  out.staleServed = 0;
+  copyOutcome(out.rest, service);
+  out.servfailSticks = false;
+  return out;
+}
+
+/**
+ * A node's cache in front of its upstream (the kube-dns Service or the node's resolvers),
+ * written into `out` (whose `rest` may not be `upstream`).
+ */
 export function nodeCacheFacing(
+  out: PodFacing,
   cache: FluidCache,
   layer: NodeLocalConfig,
-  upstream: QueryOutcome,
+  upstream: Readonly<QueryOutcome>,
 ): PodFacing {
   const valid = cache.valid;
   const stale = layer.cache.serveStale === "off" ? 0 : cache.stale;
   const empty = Math.max(0, 1 - valid - stale);
   const hit = layer.answerLatency;
-  const viaUpstream: QueryOutcome = {
-    ...upstream,
-    answerLatency: upstream.answerLatency + hit,
-    servfailLatency: upstream.servfailLatency + hit,
-  };
-  const servfailSticks = layer.cache.servfailTtl > 0;
+  const upAnswerLatency = upstream.answerLatency + hit;
+  const upServfailLatency = upstream.servfailLatency + hit;
+  out.servfailSticks = layer.cache.servfailTtl > 0;
+  out.stickyDataAsOf = cache.dataAsOf;
   if (layer.cache.serveStale === "verify") {
     // Stale entries answer every time, but only after the upstream try failed.
     const failed = upstream.servfail + upstream.timeout;
-    const staleLatency =
-      upstream.answer * viaUpstream.answerLatency + failed * viaUpstream.servfailLatency;
+    const staleLatency = upstream.answer * upAnswerLatency + failed * upServfailLatency;
     const sticky = valid + stale;
-    return {
-      sticky,
-      stickyLatency: sticky > 0 ? (valid * hit + stale * staleLatency) / sticky : 0,
-      stickyDataAsOf: cache.dataAsOf,
-      staleServed: stale * failed,
-      rest: empty > 0 ? viaUpstream : TIMEOUT,
-      servfailSticks,
-    };
+    out.sticky = sticky;
+    out.stickyLatency = sticky > 0 ? (valid * hit + stale * staleLatency) / sticky : 0;
+    out.staleServed = stale * failed;
+    if (empty <= 0) {
+      copyOutcome(out.rest, TIMEOUT);
+      return out;
+    }
+  } else {
+    out.sticky = valid + stale;
+    out.stickyLatency = hit;
+    out.staleServed = stale;
   }
-  return {
-    sticky: valid + stale,
-    stickyLatency: hit,
-    stickyDataAsOf: cache.dataAsOf,
-    staleServed: stale,
-    rest: viaUpstream,
-    servfailSticks,
-  };
+  copyOutcome(out.rest, upstream);
+  out.rest.answerLatency = upAnswerLatency;
+  out.rest.servfailLatency = upServfailLatency;
+  return out;
+}
+
+/** A new question summary, to be owned and overwritten. */
+export function newQuestionStats(): QuestionStats {
+  return { answer: 0, finalServfail: 0, tries: 0, latency: 0, dataAsOf: 0 };
 }
 
 /**
@@ -81,7 +110,8 @@ export function nodeCacheFacing(
  * tries over `rest`, unless the node cached the first SERVFAIL, which then answers the retries.
  */
 export function questionStats(
-  pod: PodFacing,
+  out: QuestionStats,
+  pod: Readonly<PodFacing>,
   settings: ResolverSettings,
   hitLatency: number,
 ): QuestionStats {
@@ -110,32 +140,33 @@ export function questionStats(
     latency = tries * perTry;
   }
   const h = pod.sticky;
-  return {
-    answer: h + (1 - h) * answer,
-    finalServfail: (1 - h) * finalServfail,
-    tries: h + (1 - h) * tries,
-    latency: h * pod.stickyLatency + (1 - h) * latency,
-    dataAsOf:
-      h + (1 - h) * answer > 0
-        ? (h * pod.stickyDataAsOf + (1 - h) * answer * o.dataAsOf) / (h + (1 - h) * answer)
-        : 0,
-  };
+  const answers = h + (1 - h) * answer;
+  out.answer = answers;
+  out.finalServfail = (1 - h) * finalServfail;
+  out.tries = h + (1 - h) * tries;
+  out.latency = h * pod.stickyLatency + (1 - h) * latency;
+  out.dataAsOf =
+    answers > 0 ? (h * pod.stickyDataAsOf + (1 - h) * answer * o.dataAsOf) / answers : 0;
+  return out;
 }
 
-/** A node cache answers a SERVFAIL itself once the upstream attempt failed (CoreDNS `forward`). */
+/**
+ * A node cache answers a SERVFAIL itself once the upstream attempt failed (CoreDNS `forward`):
+ * `outcome` with its timeouts turned into SERVFAILs after `forwardTimeout`, written into `out`.
+ */
 export function timeoutsBecomeServfail(
-  outcome: QueryOutcome,
+  out: QueryOutcome,
+  outcome: Readonly<QueryOutcome>,
   forwardTimeout: number,
 ): QueryOutcome {
-  if (outcome.timeout <= 0) return outcome;
+  if (out !== outcome) copyOutcome(out, outcome);
+  if (outcome.timeout <= 0) return out;
   const servfails = outcome.servfail + outcome.timeout;
-  return {
-    ...outcome,
-    servfail: servfails,
-    timeout: 0,
-    servfailLatency:
-      (outcome.servfail * outcome.servfailLatency + outcome.timeout * forwardTimeout) / servfails,
-  };
+  out.servfailLatency =
+    (outcome.servfail * outcome.servfailLatency + outcome.timeout * forwardTimeout) / servfails;
+  out.servfail = servfails;
+  out.timeout = 0;
+  return out;
 }
 
 /**
