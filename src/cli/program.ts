@@ -87,8 +87,25 @@ function withRunOptions(command: Command): Command {
     .option(
       "--compare [mitigations]",
       `run mitigation variants beside the scenario, in parallel: a comma-separated list of ${[...MITIGATIONS.map((m) => m.id), ALL_COMBINED].join(", ")} (default: each, then all combined)`,
+      parseMitigationList,
     )
-    .option("--threads <n>", "worker threads for --compare (default: CPUs - 1, at least 1)", parseThreads);
+    .option(
+      "--threads <n>",
+      "worker threads for --compare (default: CPUs - 1, at least 1)",
+      parseThreads,
+    );
+}
+
+function parseMitigationList(text: string): string {
+  const known = [...MITIGATIONS.map((m) => m.id), ALL_COMBINED];
+  for (const id of text.split(",").map((part) => part.trim())) {
+    if (id !== "" && !known.includes(id)) {
+      throw new InvalidArgumentError(
+        `unknown mitigation ${JSON.stringify(id)}; known: ${known.join(", ")}`,
+      );
+    }
+  }
+  return text;
 }
 
 function parseThreads(text: string): number {

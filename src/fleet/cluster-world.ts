@@ -60,6 +60,8 @@ export const DATA_PLANE_DEFAULTS = {
   /** kube-controller-manager's client for ReplicaSet pod creations (--kube-api-qps/burst). */
   replicaSetQps: 20,
   replicaSetBurst: 30,
+  /** Step of the fluid DNS and workload models (s): fine against 30 s TTLs and 5 s timeouts. */
+  dataPlaneTickSeconds: 2,
 } as const;
 
 const KUBE_SYSTEM = (name: string): UserInfo => ({
@@ -330,6 +332,7 @@ export class ClusterWorld implements ClusterHandle {
       );
       const workloadsConfig: WorkloadsConfig = {
         cluster: name,
+        tickSeconds: d.dataPlaneTickSeconds,
         services: settings.services.map((service) => ({
           name: service.name,
           replicas: replicasOf(service),
@@ -439,6 +442,7 @@ export class ClusterWorld implements ClusterHandle {
             ...(c.prefetch === undefined ? {} : { prefetch: c.prefetch }),
           };
     return {
+      tickSeconds: DATA_PLANE_DEFAULTS.dataPlaneTickSeconds,
       services,
       pods: Math.round(this.options.spec.nodes * this.options.spec.podsPerNode),
       coreDns: {
@@ -496,17 +500,27 @@ export class ClusterWorld implements ClusterHandle {
   private readyEndpointFraction(service: string): number {
     const index = this.endpointIndex.get(service);
     if (index === undefined || this.nodeLifecycle === undefined) return 1;
+    // Counting listed endpoints on gone nodes walks every pod: redo it only after node events.
+    const memo = this.endpointMemo.get(service);
+    if (memo !== undefined && memo.version === this.nodeEventsVersion) return memo.value;
     const endpoints = this.nodeLifecycle.endpoints;
     const pods = endpoints.podCount(index);
-    return pods === 0 ? 1 : Math.max(0, 1 - endpoints.listedGoneEndpoints(index) / pods);
+    const value = pods === 0 ? 1 : Math.max(0, 1 - endpoints.listedGoneEndpoints(index) / pods);
+    this.endpointMemo.set(service, { version: this.nodeEventsVersion, value });
+    return value;
   }
+
+  private nodeEventsVersion = 0;
+  private readonly endpointMemo = new Map<string, { version: number; value: number }>();
 
   private subscribeToNodes(): void {
     const rollout =
       this.options.change === undefined ? undefined : this.built.rollouts.get(this.options.change);
     this.nodeLifecycle?.subscribe({
+      onEndpointsListedChanged: () => this.nodeEventsVersion++,
       onPodsEvicted: (node) => this.podsLostOn(node, "eviction"),
       onNodeRemoved: (node) => {
+        this.nodeEventsVersion++;
         this.podsLostOn(node, "scale-down");
         rollout?.removeNode(node);
         this.nodeObjectsChanged(-1);
@@ -516,6 +530,7 @@ export class ClusterWorld implements ClusterHandle {
         }
       },
       onNodeAdded: (node) => {
+        this.nodeEventsVersion++;
         rollout?.addNode(node);
         this.nodeObjectsChanged(+1);
         const member = Math.floor(node / this.built.leaseGroup);

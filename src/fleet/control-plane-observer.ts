@@ -20,6 +20,7 @@ import {
   STATUS_CONNECTION_REFUSED,
   STATUS_CONNECTION_RESET,
   type ApiRequest,
+  type RequestTemplate,
 } from "../model/request.js";
 
 /** The `type` label of etcd_request_duration_seconds up to 1.33: the Go type stored. */
@@ -68,10 +69,35 @@ export interface ClusterSummary {
   withinSlo: boolean;
 }
 
+function perReplica(
+  cache: Map<Cluster, Map<RequestTemplate, HistogramHandle[]>>,
+  cluster: Cluster,
+  template: RequestTemplate,
+): HistogramHandle[] {
+  let byTemplate = cache.get(cluster);
+  if (byTemplate === undefined) {
+    byTemplate = new Map();
+    cache.set(cluster, byTemplate);
+  }
+  let handles = byTemplate.get(template);
+  if (handles === undefined) {
+    handles = [];
+    byTemplate.set(template, handles);
+  }
+  return handles;
+}
+
 const LATENCY_BUCKETS = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1, 1.25, 1.5, 2, 3, 4, 5, 6, 8,
   10, 15, 20, 30, 45, 60,
 ];
+
+interface ReplicaGauges {
+  memory: GaugeHandle;
+  readOnly: GaugeHandle;
+  mutating: GaugeHandle;
+  levels: Map<string, { executing: GaugeHandle; inqueue: GaugeHandle; limit: GaugeHandle }>;
+}
 
 interface ClientTally {
   summary: RequestSummary;
@@ -105,7 +131,27 @@ export class ControlPlaneObserver implements ClusterObserver {
     });
   }
 
+  /** Per cluster and request template: the hot path looks up objects, not built strings. */
+  private readonly tallyCache = new Map<Cluster, Map<RequestTemplate, ClientTally>>();
+  private readonly serverLatencyCache = new Map<Cluster, Map<RequestTemplate, HistogramHandle[]>>();
+  private readonly etcdLatencyCache = new Map<Cluster, Map<RequestTemplate, HistogramHandle[]>>();
+
   private tally(cluster: Cluster, request: ApiRequest): ClientTally {
+    let byTemplate = this.tallyCache.get(cluster);
+    if (byTemplate === undefined) {
+      byTemplate = new Map();
+      this.tallyCache.set(cluster, byTemplate);
+    }
+    let cached = byTemplate.get(request.template);
+    if (cached === undefined) {
+      cached = this.tallyByName(cluster, request);
+      byTemplate.set(request.template, cached);
+    }
+    return cached;
+  }
+
+  /** Templates of the same name in a cluster share one tally (one client in the summary). */
+  private tallyByName(cluster: Cluster, request: ApiRequest): ClientTally {
     const key = `${cluster.name}\0${request.template.name}`;
     let tally = this.tallies.get(key);
     if (tally === undefined) {
@@ -162,23 +208,33 @@ export class ControlPlaneObserver implements ClusterObserver {
     // The apiserver measures what it answered; a refused or reset connection it never did.
     const answered = status !== STATUS_CONNECTION_REFUSED && status !== STATUS_CONNECTION_RESET;
     if (answered && request.replica >= 0) {
-      const t = request.template;
-      const key = `${cluster.name}\0${request.replica}\0${t.verb}\0${t.resource}\0${t.scope}`;
-      let handle = this.serverLatency.get(key);
+      const handles = perReplica(this.serverLatencyCache, cluster, request.template);
+      let handle = handles[request.replica];
       if (handle === undefined) {
-        handle = this.recorder.histogram(M.requestDurationSeconds, {
-          cluster: cluster.name,
-          instance: `apiserver-${request.replica}`,
-          verb: t.verb.toUpperCase(),
-          group: t.apiGroup,
-          resource: t.resource,
-          subresource: "",
-          scope: t.scope === "cluster" ? "cluster" : t.scope === "node" ? "cluster" : "namespace",
-        });
-        this.serverLatency.set(key, handle);
+        handle = this.serverLatencyHandle(cluster, request);
+        handles[request.replica] = handle;
       }
       this.recorder.observe(handle, now, latencySeconds);
     }
+  }
+
+  private serverLatencyHandle(cluster: Cluster, request: ApiRequest): HistogramHandle {
+    const t = request.template;
+    const key = `${cluster.name}\0${request.replica}\0${t.verb}\0${t.resource}\0${t.scope}`;
+    let handle = this.serverLatency.get(key);
+    if (handle === undefined) {
+      handle = this.recorder.histogram(M.requestDurationSeconds, {
+        cluster: cluster.name,
+        instance: `apiserver-${request.replica}`,
+        verb: t.verb.toUpperCase(),
+        group: t.apiGroup,
+        resource: t.resource,
+        subresource: "",
+        scope: t.scope === "cluster" ? "cluster" : t.scope === "node" ? "cluster" : "namespace",
+      });
+      this.serverLatency.set(key, handle);
+    }
+    return handle;
   }
 
   rejection(cluster: Cluster, request: ApiRequest, reason: string): void {
@@ -200,6 +256,20 @@ export class ControlPlaneObserver implements ClusterObserver {
   }
 
   etcd(cluster: Cluster, request: ApiRequest, replica: ApiserverReplica, seconds: number): void {
+    const handles = perReplica(this.etcdLatencyCache, cluster, request.template);
+    let cached = handles[replica.index];
+    if (cached === undefined) {
+      cached = this.etcdHandle(cluster, request, replica);
+      handles[replica.index] = cached;
+    }
+    this.recorder.observe(cached, Math.min(cluster.now, this.recorder.endSeconds), seconds);
+  }
+
+  private etcdHandle(
+    cluster: Cluster,
+    request: ApiRequest,
+    replica: ApiserverReplica,
+  ): HistogramHandle {
     const t = request.template;
     const operation = t.verb === "list" ? "listWithCount" : t.mutating ? "update" : "get";
     const key = `${cluster.name}\0${replica.index}\0${operation}\0${t.resource}`;
@@ -213,7 +283,7 @@ export class ControlPlaneObserver implements ClusterObserver {
       });
       this.etcdLatency.set(key, handle);
     }
-    this.recorder.observe(handle, Math.min(cluster.now, this.recorder.endSeconds), seconds);
+    return handle;
   }
 
   private gauge(name: string, labels: Record<string, string>): GaugeHandle {
@@ -224,6 +294,24 @@ export class ControlPlaneObserver implements ClusterObserver {
       this.gauges.set(key, handle);
     }
     return handle;
+  }
+
+  /** Gauge handles of each replica, made once: ticks set values without building labels. */
+  private readonly replicaGauges = new Map<ApiserverReplica, ReplicaGauges>();
+
+  private gaugesOf(cluster: Cluster, replica: ApiserverReplica): ReplicaGauges {
+    let gauges = this.replicaGauges.get(replica);
+    if (gauges === undefined) {
+      const labels = { cluster: cluster.name, instance: `apiserver-${replica.index}` };
+      gauges = {
+        memory: this.gauge(M.processResidentMemoryBytes, labels),
+        readOnly: this.gauge(M.currentInflightRequests, { ...labels, request_kind: "readOnly" }),
+        mutating: this.gauge(M.currentInflightRequests, { ...labels, request_kind: "mutating" }),
+        levels: new Map(),
+      };
+      this.replicaGauges.set(replica, gauges);
+    }
+    return gauges;
   }
 
   tick(cluster: Cluster): void {
@@ -241,39 +329,43 @@ export class ControlPlaneObserver implements ClusterObserver {
       cluster.etcd.memoryBytes,
     );
     for (const replica of cluster.replicas) {
-      const labels = { cluster: cluster.name, instance: `apiserver-${replica.index}` };
-      this.recorder.set(this.gauge(M.processResidentMemoryBytes, labels), now, replica.memoryBytes);
+      const gauges = this.gaugesOf(cluster, replica);
+      this.recorder.set(gauges.memory, now, replica.memoryBytes);
       const executing = replica.executingByKind();
-      for (const [kind, value] of [
-        ["readOnly", executing.readOnly],
-        ["mutating", executing.mutating],
-      ] as const) {
-        const inflight = this.gauge(M.currentInflightRequests, { ...labels, request_kind: kind });
-        this.recorder.set(inflight, now, value);
-      }
-      this.recordFlowControl(cluster, replica, now);
+      this.recorder.set(gauges.readOnly, now, executing.readOnly);
+      this.recorder.set(gauges.mutating, now, executing.mutating);
+      this.recordFlowControl(cluster, replica, gauges, now);
     }
   }
 
-  private recordFlowControl(cluster: Cluster, replica: ApiserverReplica, now: number): void {
+  private recordFlowControl(
+    cluster: Cluster,
+    replica: ApiserverReplica,
+    gauges: ReplicaGauges,
+    now: number,
+  ): void {
     const admission = replica.admissionControl;
     if (!(admission instanceof ApfAdmission)) return;
     for (const level of admission.levelState()) {
-      const labels = {
-        cluster: cluster.name,
-        instance: `apiserver-${replica.index}`,
-        priority_level: level.level,
-      };
-      // Kept per level: flow_schema is left empty (the sum over the level's schemas).
-      const bySchema = { ...labels, flow_schema: "" };
-      const executing = this.gauge(M.flowcontrolCurrentExecutingSeats, bySchema);
-      this.recorder.set(executing, now, level.executingSeats);
-      this.recorder.set(
-        this.gauge(M.flowcontrolCurrentInqueueRequests, bySchema),
-        now,
-        level.waiting,
-      );
-      this.recorder.set(this.gauge(M.flowcontrolCurrentLimitSeats, labels), now, level.limit);
+      let handles = gauges.levels.get(level.level);
+      if (handles === undefined) {
+        const labels = {
+          cluster: cluster.name,
+          instance: `apiserver-${replica.index}`,
+          priority_level: level.level,
+        };
+        // Kept per level: flow_schema is left empty (the sum over the level's schemas).
+        const bySchema = { ...labels, flow_schema: "" };
+        handles = {
+          executing: this.gauge(M.flowcontrolCurrentExecutingSeats, bySchema),
+          inqueue: this.gauge(M.flowcontrolCurrentInqueueRequests, bySchema),
+          limit: this.gauge(M.flowcontrolCurrentLimitSeats, labels),
+        };
+        gauges.levels.set(level.level, handles);
+      }
+      this.recorder.set(handles.executing, now, level.executingSeats);
+      this.recorder.set(handles.inqueue, now, level.waiting);
+      this.recorder.set(handles.limit, now, level.limit);
     }
   }
 

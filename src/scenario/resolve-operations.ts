@@ -190,7 +190,10 @@ export function mergeDns(
     coreDnsReplicas: pick(own?.coreDnsReplicas, fleet?.coreDnsReplicas),
     recordTtlSeconds: pick(own?.recordTtlSeconds, fleet?.recordTtlSeconds),
     capacityQps: pick(own?.capacityQps, fleet?.capacityQps),
-    restartsPerReplicaPerHour: pick(own?.restartsPerReplicaPerHour, fleet?.restartsPerReplicaPerHour),
+    restartsPerReplicaPerHour: pick(
+      own?.restartsPerReplicaPerHour,
+      fleet?.restartsPerReplicaPerHour,
+    ),
     cache: pick(own?.cache, fleet?.cache),
     nodeLocal: pick(own?.nodeLocal, fleet?.nodeLocal),
   };

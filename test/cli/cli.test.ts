@@ -49,7 +49,7 @@ test("--out writes results.json whole, equal to the JSON on stdout", () => {
     assert.equal(readFileSync(join(out, "results.json"), "utf8"), result.stdout);
     assert.deepEqual(
       readdirSync(out).sort(),
-      ["metrics.prom", "results.json"],
+      ["metrics.prom", "report.html", "results.json"],
       "no temporary files left behind",
     );
     const metrics = readFileSync(join(out, "metrics.prom"), "utf8");
@@ -95,4 +95,45 @@ test("scenarios lists the built-ins; schema prints JSON Schema", () => {
   };
   assert.match(parsed.$schema, /json-schema\.org/);
   assert.deepEqual(Object.keys(parsed.properties), ["apiVersion", "kind", "metadata", "spec"]);
+});
+
+test("compare runs mitigation variants on worker threads and writes the report page", () => {
+  const directory = mkdtempSync(join(tmpdir(), "kubestorm-compare-"));
+  try {
+    const scenario = join(FIXTURES, "scenarios", "data-plane", "mini-fleet.yaml");
+    const result = runCli([
+      "compare",
+      scenario,
+      "--compare",
+      "node-scoped-cache,break-glass",
+      "--threads",
+      "2",
+      "--seed",
+      "3",
+      "--out",
+      directory,
+    ]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.match(result.stdout, /Published versus simulated/);
+    assert.match(result.stdout, /Mitigations compared/);
+    assert.match(result.stdout, /^\s+node-scoped-cache\s/m);
+    const json = JSON.parse(readFileSync(join(directory, "results.json"), "utf8")) as {
+      comparison: { rows: { id: string; values: Record<string, number | null> }[] };
+    };
+    const rows = Object.fromEntries(json.comparison.rows.map((row) => [row.id, row.values]));
+    assert.ok(rows["as-happened"].lost! > 0, "the as-happened run loses control planes");
+    assert.equal(rows["node-scoped-cache"].lost, 0, "the node-scoped variant loses none");
+    const html = readFileSync(join(directory, "report.html"), "utf8");
+    assert.match(html, /<svg/);
+    assert.match(html, /node-scoped|Agent lists its own node/);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+});
+
+test("an unknown mitigation is a usage error", () => {
+  const scenario = join(FIXTURES, "scenarios", "data-plane", "mini-fleet.yaml");
+  const result = runCli(["compare", scenario, "--compare", "no-such-thing"]);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /unknown mitigation "no-such-thing"; known: apf-bounded-level/);
 });

@@ -6,7 +6,7 @@
  */
 import { apf, type FeatureGates, type KubernetesVersion } from "../../k8s/index.js";
 import type { Admission, AdmitDecision } from "../apiserver.js";
-import type { ApiRequest } from "../request.js";
+import type { ApiRequest, RequestTemplate } from "../request.js";
 
 /** What the admission needs to know about the cluster's stored objects. */
 export interface ObjectCounts {
@@ -38,7 +38,7 @@ export class ApfAdmission implements Admission {
   readonly queueWaitLimitSeconds: number;
   private readonly configuration: apf.ApfConfiguration;
   private readonly estimatorContext: apf.WorkEstimatorContext;
-  private readonly classifications = new Map<string, apf.Classification>();
+  private readonly classifications = new Map<RequestTemplate, Map<string, apf.Classification>>();
   private levels = new Map<string, Level>();
   private readonly retryAfter = new apf.DroppedRequestsTracker();
   private readonly tickets = new WeakMap<ApiRequest, apf.Ticket<ApiRequest>>();
@@ -100,8 +100,13 @@ export class ApfAdmission implements Admission {
 
   private classify(request: ApiRequest): apf.Classification {
     const template = request.template;
-    const key = `${template.name}\0${request.user.name}`;
-    let classification = this.classifications.get(key);
+    // Keyed by template object, then user name: no string is built per request.
+    let byUser = this.classifications.get(template);
+    if (byUser === undefined) {
+      byUser = new Map();
+      this.classifications.set(template, byUser);
+    }
+    let classification = byUser.get(request.user.name);
     if (classification === undefined) {
       classification = apf.classifyRequest(this.configuration, {
         user: request.user,
@@ -113,7 +118,7 @@ export class ApfAdmission implements Admission {
           namespace: template.scope === "cluster" || template.resource === "nodes" ? "" : "default",
         },
       });
-      this.classifications.set(key, classification);
+      byUser.set(request.user.name, classification);
     }
     return classification;
   }
