@@ -144,6 +144,13 @@ export class ClusterWorld implements ClusterHandle {
   private readonly endpointIndex = new Map<string, number>();
   private readonly baselineProductRate = new Map<string, number>();
   private removedInLeaseGroup: Uint16Array;
+  /**
+   * Nodes added after a scale-down take the slots of removed ones: the slot decides which
+   * kubelet lease renewer and which DaemonSet pod row stand for the new node.
+   */
+  private readonly slotOfAddedRow = new Map<number, number>();
+  private readonly addedRowsOfMember = new Map<number, number[]>();
+  private readonly freeSlots: number[] = [];
   private lastDnsSuccess = 1;
 
   constructor(
@@ -159,8 +166,11 @@ export class ClusterWorld implements ClusterHandle {
       onLeaseOutcome: (member, ok) => {
         if (!ok || pool === undefined) return;
         const group = this.built.leaseGroup;
-        const end = Math.min(pool.size, (member + 1) * group);
+        const end = Math.min(spec.nodes, (member + 1) * group);
         for (let node = member * group; node < end; node++) {
+          if (!pool.isRemoved(node)) pool.recordLeaseRenewal(node, sim.now);
+        }
+        for (const node of this.addedRowsOfMember.get(member) ?? []) {
           if (!pool.isRemoved(node)) pool.recordLeaseRenewal(node, sim.now);
         }
       },
@@ -521,23 +531,33 @@ export class ClusterWorld implements ClusterHandle {
       onPodsEvicted: (node) => this.podsLostOn(node, "eviction"),
       onNodeRemoved: (node) => {
         this.nodeEventsVersion++;
-        this.podsLostOn(node, "scale-down");
-        rollout?.removeNode(node);
+        if (!this.scalingNodes) this.podsLostOn(node, "scale-down");
+        const slot = this.slotOfAddedRow.get(node) ?? node;
+        this.freeSlots.push(slot);
+        rollout?.removeNode(slot);
         this.nodeObjectsChanged(-1);
-        const member = Math.floor(node / this.built.leaseGroup);
+        const member = Math.floor(slot / this.built.leaseGroup);
+        const added = this.addedRowsOfMember.get(member);
+        if (added !== undefined && added.includes(node)) added.splice(added.indexOf(node), 1);
         if (++this.removedInLeaseGroup[member] >= this.built.leaseGroup) {
           this.built.leases?.stopMember(member);
         }
       },
       onNodeAdded: (node) => {
         this.nodeEventsVersion++;
-        rollout?.addNode(node);
         this.nodeObjectsChanged(+1);
-        const member = Math.floor(node / this.built.leaseGroup);
-        if (member < this.removedInLeaseGroup.length) {
-          if (this.removedInLeaseGroup[member] > 0) this.removedInLeaseGroup[member]--;
-          this.built.leases?.startMember(member);
+        const slot = this.freeSlots.pop() ?? node % this.options.spec.nodes;
+        this.slotOfAddedRow.set(node, slot);
+        rollout?.addNode(slot);
+        const member = Math.floor(slot / this.built.leaseGroup);
+        let added = this.addedRowsOfMember.get(member);
+        if (added === undefined) {
+          added = [];
+          this.addedRowsOfMember.set(member, added);
         }
+        added.push(node);
+        if (this.removedInLeaseGroup[member] > 0) this.removedInLeaseGroup[member]--;
+        this.built.leases?.startMember(member);
       },
     });
   }
@@ -594,9 +614,22 @@ export class ClusterWorld implements ClusterHandle {
   scaleNodes(targetNodes: number): void {
     if (this.pool === undefined) return;
     const live = this.pool.liveCount;
+    // Pods of the removed nodes have nowhere else to go (the nodes were full): services sized
+    // per node shrink with the cluster, and grow back, re-downloading, when nodes return.
+    this.scalingNodes = true;
     if (targetNodes < live) this.pool.removeNodes(live - targetNodes, this.sim.now);
     else if (targetNodes > live) this.pool.addNodes(targetNodes - live, this.sim.now);
+    this.scalingNodes = false;
+    for (const service of this.options.workloads?.services ?? []) {
+      if (service.replicasPerNode === undefined) continue;
+      this.workloads?.setReplicas(
+        service.name,
+        Math.max(1, Math.round(service.replicasPerNode * this.pool.liveCount)),
+      );
+    }
   }
+
+  private scalingNodes = false;
 
   blockAdminApi(blocked: boolean): void {
     const operators = new Set([

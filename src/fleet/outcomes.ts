@@ -10,6 +10,10 @@ import type { ClusterClassResult } from "./run-scenario.js";
 
 /** A minute whose user-facing success rate is below this hurts users (assumed: two nines). */
 export const IMPACT_SUCCESS_THRESHOLD = 0.99;
+/** A recovered cluster's apiservers answer within the scalability SLO (1 s p99). */
+export const RECOVERED_P99_SECONDS = 1;
+/** ... and it has its nodes back (assumed: 95% of them Ready). */
+export const RECOVERED_NODE_FRACTION = 0.95;
 
 export interface ProductMinute {
   t: number;
@@ -39,7 +43,10 @@ export interface FleetOutcomes {
   lockoutSeconds: number;
   /** Longest lockout of one cluster (s). */
   longestLockoutSeconds: number;
-  /** First and last affected cluster back to good health for the rest of the run (s). */
+  /**
+   * First and last affected cluster back to good health for the rest of the run (s): users
+   * served, apiservers within the SLO, DNS resolving, nodes back.
+   */
   firstRecoveredSeconds: number | undefined;
   allRecoveredSeconds: number | undefined;
   /** Affected clusters still hurting at the end of the run. */
@@ -115,12 +122,22 @@ export function measureOutcomes(
     }
     if (!hurt.includes(true)) continue;
     clustersAffected += cluster.count;
-    const lastHurt = hurt.lastIndexOf(true);
-    if (lastHurt === cluster.minutes.length - 1) {
+    // Recovered: from this minute on, users are served and the cluster is whole again: its
+    // control plane answers within the SLO, DNS resolves, and its nodes are back.
+    const healthy = cluster.minutes.map(
+      (s, i) =>
+        !hurt[i] &&
+        s.readyReplicas > 0 &&
+        s.apiserverP99Seconds <= RECOVERED_P99_SECONDS &&
+        s.dnsSuccess >= IMPACT_SUCCESS_THRESHOLD &&
+        s.nodesReady >= RECOVERED_NODE_FRACTION * cluster.nodes,
+    );
+    const lastUnhealthy = healthy.lastIndexOf(false);
+    if (lastUnhealthy === cluster.minutes.length - 1) {
       unrecoveredClusters += cluster.count;
       continue;
     }
-    const recoveredAt = cluster.minutes[lastHurt + 1].t;
+    const recoveredAt = cluster.minutes[lastUnhealthy + 1].t;
     if (firstRecoveredSeconds === undefined || recoveredAt < firstRecoveredSeconds) {
       firstRecoveredSeconds = recoveredAt;
     }
