@@ -61,6 +61,8 @@ export class ApiRequest {
   priorityLevel = "";
   flowSchema = "";
   replica = -1;
+  /** The sender's own mark: the generation of the client process that sent it. */
+  generation = 0;
 
   constructor(
     readonly template: RequestTemplate,

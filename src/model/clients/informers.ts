@@ -79,8 +79,8 @@ export class Informers implements ResponseSink {
   private readonly active: Uint8Array;
   /** 1 once the member's LIST completed since it (re)started: its store is complete. */
   private readonly synced: Uint8Array;
-  /** When the member last (re)started: answers to older requests belong to a dead process. */
-  private readonly startedAt: Float64Array;
+  /** Bumped at each (re)start: answers to requests of an older generation reach nobody. */
+  private readonly generation: Int32Array;
   /** The member's one pending timer (backoff, retry or rate-limit delay), cancelled on stop. */
   private readonly timer: Float64Array;
 
@@ -104,7 +104,7 @@ export class Informers implements ResponseSink {
     this.random = sim.random(`clients/${config.name}`);
     this.active = new Uint8Array(n);
     this.synced = new Uint8Array(n);
-    this.startedAt = new Float64Array(n);
+    this.generation = new Int32Array(n);
     this.timer = new Float64Array(n).fill(NONE);
     for (let i = 0; i < n; i++) {
       this.users.push(config.userOf(i));
@@ -157,6 +157,12 @@ export class Informers implements ResponseSink {
     this.startMember(member);
   }
 
+  /** Sends a request of `member`, marked with its process generation. */
+  private send(request: ApiRequest): void {
+    request.generation = this.generation[request.member];
+    this.cluster.send(request);
+  }
+
   private clearTimer(member: number): void {
     if (this.timer[member] !== NONE) this.sim.cancel(this.timer[member]);
     this.timer[member] = NONE;
@@ -201,7 +207,7 @@ export class Informers implements ResponseSink {
   private readonly onStart = (member: number): void => {
     this.active[member] = 1;
     this.synced[member] = 0;
-    this.startedAt[member] = this.sim.now;
+    this.generation[member]++;
     this.store(member, newReflectorState(this.sim.now));
     const state = this.load(member);
     const action = startReflector(state, this.sim.now, this.random);
@@ -227,7 +233,7 @@ export class Informers implements ResponseSink {
         this.watchTimeout[member] = action.timeoutSeconds;
         this.pending[member] = action.options;
         // client-go does not rate-limit a watch's first attempt.
-        this.cluster.send(
+        this.send(
           new ApiRequest(
             this.watch,
             member,
@@ -271,7 +277,7 @@ export class Informers implements ResponseSink {
 
   private readonly sendListNow = (member: number): void => {
     this.stats.lists++;
-    this.cluster.send(
+    this.send(
       new ApiRequest(
         this.config.list,
         member,
@@ -287,7 +293,7 @@ export class Informers implements ResponseSink {
   onResponse(request: ApiRequest, status: number, retryAfterSeconds: number): void {
     const member = request.member;
     // An answer to a process that has since stopped or restarted reaches nobody.
-    if (this.active[member] === 0 || request.sentAt < this.startedAt[member]) return;
+    if (this.active[member] === 0 || request.generation !== this.generation[member]) return;
     const isWatch = request.template === this.watch;
     if (status !== STATUS_OK) {
       const delay = this.retryDelay(status, retryAfterSeconds, this.attempt[member] + 1);
@@ -334,7 +340,7 @@ export class Informers implements ResponseSink {
   };
 
   private readonly sendWatchNow = (member: number): void => {
-    this.cluster.send(
+    this.send(
       new ApiRequest(
         this.watch,
         member,

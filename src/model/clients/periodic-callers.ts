@@ -85,8 +85,8 @@ export class PeriodicCallers implements ResponseSink {
   private readonly random: RandomStream;
   /** 1 while the member runs; its pod may not have started yet or may have been deleted. */
   private readonly active: Uint8Array;
-  /** When the member last started: responses to requests sent before belong to a dead pod. */
-  private readonly startedAt: Float64Array;
+  /** Bumped at each start: responses to requests of an older generation belong to a dead pod. */
+  private readonly generation: Int32Array;
   /** The member's next periodic tick, cancelled when it stops. */
   private readonly tickHandle: Float64Array;
   private running = 0;
@@ -103,7 +103,7 @@ export class PeriodicCallers implements ResponseSink {
     this.tokensAt = new Float64Array(n);
     this.random = sim.random(`clients/${config.name}`);
     this.active = new Uint8Array(n);
-    this.startedAt = new Float64Array(n);
+    this.generation = new Int32Array(n);
     this.tickHandle = new Float64Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       this.users.push(config.userOf(i));
@@ -127,7 +127,7 @@ export class PeriodicCallers implements ResponseSink {
     if (this.active[member] === 1) return;
     this.active[member] = 1;
     this.running++;
-    this.startedAt[member] = this.sim.now;
+    this.generation[member]++;
     this.inFlight[member] = 0;
     const phase = this.random.next() * this.config.periodSeconds;
     this.tickHandle[member] = this.sim.schedule(phase, this.onTick, member);
@@ -181,21 +181,21 @@ export class PeriodicCallers implements ResponseSink {
   private readonly onSend = (member: number): void => {
     if (this.active[member] === 0) return;
     this.stats.sent++;
-    this.transport.send(
-      new ApiRequest(
-        this.config.template,
-        member,
-        this.users[member],
-        this,
-        this.sim.now,
-        this.attempt[member],
-      ),
+    const request = new ApiRequest(
+      this.config.template,
+      member,
+      this.users[member],
+      this,
+      this.sim.now,
+      this.attempt[member],
     );
+    request.generation = this.generation[member];
+    this.transport.send(request);
   };
 
   onResponse(request: ApiRequest, status: number, retryAfterSeconds: number): void {
     const member = request.member;
-    if (this.active[member] === 0 || request.sentAt < this.startedAt[member]) {
+    if (this.active[member] === 0 || request.generation !== this.generation[member]) {
       // The pod that sent it is gone; count the outcome but act on nothing.
       if (status === STATUS_OK) this.stats.succeeded++;
       else this.stats.failed++;
