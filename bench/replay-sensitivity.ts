@@ -59,3 +59,9 @@ await sweep(
     for (const cluster of s.clusters) cluster.dns.restartsPerReplicaPerHour = v;
   },
 );
+await sweep(
+  "Seed (the same scenario, other random draws)",
+  [1, 2, 3, 4],
+  (v) => String(v),
+  (s, v) => (s.seed = v),
+);
