@@ -10,6 +10,16 @@ import type { ComparisonTable } from "./comparison.js";
 
 const GiB = 2 ** 30;
 
+/** Events worth a marker on every chart: what changed the course of the run. */
+const KEY_EVENTS = new Set([
+  "pipeline/wave-applied",
+  "pipeline/halted",
+  "pipeline/rollback-finished",
+  "alerting/alert-notified",
+  "operators/action-finished",
+  "traffic-manager/shift",
+]);
+
 /** One line per simulated cluster class and wave, for a per-minute measure. */
 function perCluster(
   result: RunResult,
@@ -99,7 +109,7 @@ export function replayReportInput(
     })),
     charts,
     events: result.events
-      .filter((e) => e.kind !== "action-attempt" && e.kind !== "step-queued")
+      .filter((e) => KEY_EVENTS.has(`${e.actor}/${e.kind}`))
       .map((e) => ({
         seconds: e.t,
         cluster: e.cluster,

@@ -12,6 +12,8 @@ export interface Mitigation {
   title: string;
   /** What it changes, and which remedy or public question it answers. */
   description: string;
+  /** False for variants that ask a question rather than fix something (left out of all-combined). */
+  remedy: boolean;
   apply(scenario: Scenario): Scenario;
 }
 
@@ -82,10 +84,23 @@ function boundedLevel(agent: Agent): FlowControlObject[] {
 
 export const MITIGATIONS: readonly Mitigation[] = [
   {
+    id: "max-inflight-only",
+    title: "APF off: --max-requests-inflight only",
+    description:
+      "Not a remedy but the public question: would the older max-inflight limits (400 read-only, 200 mutating per apiserver) have protected the apiservers?",
+    remedy: false,
+    apply: (scenario) => {
+      const next = copy(scenario);
+      for (const cluster of next.clusters) cluster.apiserver.apf = false;
+      return next;
+    },
+  },
+  {
     id: "apf-bounded-level",
     title: "APF: agent in its own bounded priority level",
     description:
       "A FlowSchema puts the agent's service account in a PriorityLevelConfiguration of 1 share that lends and borrows nothing (the public question: why did APF not protect the apiservers?).",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       changedAgents(next, (agent, cluster) => cluster.flowControl.push(...boundedLevel(agent)));
@@ -97,6 +112,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "Kubernetes 1.34 defaults",
     description:
       "Every cluster on 1.34: LIST cost estimated by size, consistent reads served from the watch cache, streaming list encoding.",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       for (const cluster of next.clusters) cluster.kubernetesVersion = "1.34";
@@ -108,6 +124,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "Agent lists its own node's pods from the watch cache",
     description:
       'The agent\'s LIST gets fieldSelector spec.nodeName=$(NODE_NAME) and resourceVersion "0": O(1) per node, served from the watch cache.',
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       changedAgents(next, (agent) => {
@@ -126,6 +143,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "DNS: serve_stale and NodeLocal DNSCache",
     description:
       "CoreDNS's cache answers expired entries for up to 1 h when upstream fails, and every node runs NodeLocal DNSCache with serve_stale (remedy 4: decouple the data plane from the control plane).",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       const serveStale = { mode: "immediate" as const, durationSeconds: 3600 };
@@ -144,6 +162,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "Phased rollout gated on control-plane health",
     description:
       "The pipeline checks every changed cluster's apiserver p99 (≤ 1 s), 429s and /readyz at the end of each bake, halts on a failure and rolls back (remedy 1).",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       if (next.pipeline !== undefined) {
@@ -165,6 +184,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "Break-glass access",
     description:
       "Every cluster keeps a reserved apiserver replica outside the load balancer for operators (remedy 3; the public question: is break-glass just APF's exempt level?).",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       for (const cluster of next.clusters) cluster.breakGlass = true;
@@ -176,6 +196,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "Agent backs off exponentially",
     description:
       "The agent retries failures after an exponential backoff (1 s doubling to 5 min) instead of client-go's immediate Retry-After retries.",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       changedAgents(next, (agent) => {
@@ -189,6 +210,7 @@ export const MITIGATIONS: readonly Mitigation[] = [
     title: "Recovery with caching and rate limits",
     description:
       "Downloads at start-up go through a node-local cache (90% hits) and an adaptive rate limiter (remedy 5).",
+    remedy: true,
     apply: (scenario) => {
       const next = copy(scenario);
       for (const source of next.workloads?.sources ?? []) {
@@ -208,7 +230,9 @@ export function mitigationById(id: string): Mitigation | undefined {
 
 /** Applies mitigations in order; "all-combined" applies every one. */
 export function applyMitigations(scenario: Scenario, ids: readonly string[]): Scenario {
-  const chosen = ids.includes(ALL_COMBINED) ? MITIGATIONS.map((m) => m.id) : ids;
+  const chosen = ids.includes(ALL_COMBINED)
+    ? MITIGATIONS.filter((m) => m.remedy).map((m) => m.id)
+    : ids;
   return chosen.reduce((next, id) => {
     const mitigation = mitigationById(id);
     if (mitigation === undefined) {
