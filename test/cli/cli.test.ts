@@ -135,5 +135,5 @@ test("an unknown mitigation is a usage error", () => {
   const scenario = join(FIXTURES, "scenarios", "data-plane", "mini-fleet.yaml");
   const result = runCli(["compare", scenario, "--compare", "no-such-thing"]);
   assert.equal(result.status, 2);
-  assert.match(result.stderr, /unknown mitigation "no-such-thing"; known: apf-bounded-level/);
+  assert.match(result.stderr, /unknown mitigation "no-such-thing"; known: .*apf-bounded-level/);
 });

@@ -61,6 +61,7 @@ test("units, zones and defaults are resolved", () => {
       coreDnsReplicas: undefined,
       recordTtlSeconds: undefined,
       capacityQps: undefined,
+      restartsPerReplicaPerHour: undefined,
       cache: undefined,
       nodeLocal: undefined,
     },
