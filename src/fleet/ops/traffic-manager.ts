@@ -1,7 +1,7 @@
 /**
  * The global traffic manager: each product's traffic is split across clusters by shares; a
  * shift moves part of one cluster's traffic to others, never past a receiver's capacity. The
- * integrator feeds `weight(cluster, product)` (or `load(cluster)`) into the workload model.
+ * fleet layer feeds `weight(cluster, product)` (or `load(cluster)`) into the workload model.
  */
 import type { Simulation } from "../../sim/index.js";
 import type { OpsEventLog } from "./event-log.js";
