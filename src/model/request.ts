@@ -9,6 +9,17 @@ import type { UserInfo } from "../k8s/index.js";
 
 export type Verb = "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
 
+/** The HTTP method of each verb, which decides what client-go retries. */
+export const HTTP_METHODS: Readonly<Record<Verb, string>> = {
+  get: "GET",
+  list: "GET",
+  watch: "GET",
+  create: "POST",
+  update: "PUT",
+  patch: "PATCH",
+  delete: "DELETE",
+};
+
 /** Where a LIST looks: every object of the resource, one namespace, or one node's pods. */
 export type ListScope = "cluster" | "namespace" | "node";
 

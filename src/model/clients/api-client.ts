@@ -10,6 +10,7 @@ import {
   STATUS_CONNECTION_REFUSED,
   STATUS_CONNECTION_RESET,
   STATUS_OK,
+  HTTP_METHODS,
   type RequestTemplate,
   type ResponseSink,
 } from "../request.js";
@@ -34,16 +35,6 @@ interface Call {
   done: CallDone<unknown>;
   context: unknown;
 }
-
-const HTTP_METHODS: Record<string, string> = {
-  get: "GET",
-  list: "GET",
-  watch: "GET",
-  create: "POST",
-  update: "PUT",
-  patch: "PATCH",
-  delete: "DELETE",
-};
 
 export class ApiClient implements ResponseSink {
   readonly stats = { sent: 0, succeeded: 0, failed: 0, retries: 0 };

@@ -11,8 +11,8 @@ import {
   STATUS_CONNECTION_REFUSED,
   STATUS_CONNECTION_RESET,
   STATUS_OK,
+  HTTP_METHODS,
   type RequestTemplate,
-  type Verb,
   type ResponseSink,
 } from "../request.js";
 
@@ -26,17 +26,6 @@ export type RetryPolicy =
   | { kind: "backoff"; initialSeconds: number; maxSeconds: number; factor: number }
   /** A badly behaved agent: retry any failure after a fixed delay, forever. */
   | { kind: "tight-loop"; delaySeconds: number };
-
-/** The HTTP method of each verb, which decides what client-go retries. */
-const HTTP_METHODS: Record<Verb, string> = {
-  get: "GET",
-  list: "GET",
-  watch: "GET",
-  create: "POST",
-  update: "PUT",
-  patch: "PATCH",
-  delete: "DELETE",
-};
 
 export interface PeriodicCallersConfig {
   name: string;
