@@ -143,7 +143,7 @@ export class ClusterWorld implements ClusterHandle {
   private readonly podsOnNode = new Map<string, Uint16Array>();
   private readonly endpointIndex = new Map<string, number>();
   private readonly baselineProductRate = new Map<string, number>();
-  private removedInLeaseGroup: Uint16Array;
+  private readonly removedInLeaseGroup: Uint16Array;
   /**
    * Nodes added after a scale-down take the slots of removed ones: the slot decides which
    * kubelet lease renewer and which DaemonSet pod row stand for the new node.
