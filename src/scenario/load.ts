@@ -45,7 +45,12 @@ import {
   type PipelineSettings,
   type WorkloadSettings,
 } from "./resolve-operations.js";
-import { isValidTimeZone, parseWallClock, type WallClockStart } from "./wall-clock.js";
+import {
+  isValidTimeZone,
+  parseWallClock,
+  wallClockParts,
+  type WallClockStart,
+} from "./wall-clock.js";
 
 /** A validated scenario with units resolved: seconds, bytes, cores. */
 export interface Scenario {
@@ -421,12 +426,6 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
 
 /** The wall-clock hour and minute of the scenario's start, in its time zone. */
 function startClock(start: WallClockStart): { hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: start.timeZone,
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date(start.epochMs));
-  const value = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { hour: value("hour"), minute: value("minute") };
+  const { hour, minute } = wallClockParts(start.epochMs, start.timeZone);
+  return { hour, minute };
 }

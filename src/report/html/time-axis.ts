@@ -2,6 +2,7 @@
  * Wall-clock time axes: simulated seconds since start shown as HH:MM in the scenario's time
  * zone, with ticks on round local minutes/hours (so a +05:30 zone still gets ticks at :00).
  */
+import { wallClockParts, type WallClockParts } from "../../scenario/wall-clock.js";
 
 export interface TimeTick {
   seconds: number;
@@ -14,20 +15,10 @@ export interface TimeTick {
 /** Tick spacings (seconds) tried from the finest up. */
 const TICK_STEPS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
-interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
 /** Converts simulated seconds to wall-clock labels in one time zone. */
 export class WallClock {
   readonly startEpochMs: number;
   readonly timeZone: string;
-  private readonly partsFormat: Intl.DateTimeFormat;
   private readonly dayFormat: Intl.DateTimeFormat;
 
   /** Throws a RangeError naming the bad value if the instant or the zone is invalid. */
@@ -37,35 +28,15 @@ export class WallClock {
     this.startEpochMs = epochMs;
     this.timeZone = timeZone;
     try {
-      this.partsFormat = new Intl.DateTimeFormat("en-US", {
-        timeZone,
-        hourCycle: "h23",
-        year: "numeric",
-        month: "numeric",
-        day: "numeric",
-        hour: "numeric",
-        minute: "numeric",
-        second: "numeric",
-      });
+      wallClockParts(epochMs, timeZone);
     } catch {
       throw new RangeError(`invalid IANA time zone: ${timeZone}`);
     }
     this.dayFormat = new Intl.DateTimeFormat("en-US", { timeZone, month: "short", day: "numeric" });
   }
 
-  private parts(seconds: number): LocalParts {
-    const fields: Record<string, number> = {};
-    for (const part of this.partsFormat.formatToParts(this.epochMs(seconds))) {
-      if (part.type !== "literal") fields[part.type] = Number(part.value);
-    }
-    return {
-      year: fields.year ?? 1970,
-      month: fields.month ?? 1,
-      day: fields.day ?? 1,
-      hour: (fields.hour ?? 0) % 24,
-      minute: fields.minute ?? 0,
-      second: fields.second ?? 0,
-    };
+  private parts(seconds: number): WallClockParts {
+    return wallClockParts(this.epochMs(seconds), this.timeZone);
   }
 
   private epochMs(seconds: number): number {
