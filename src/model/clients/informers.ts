@@ -157,9 +157,18 @@ export class Informers implements ResponseSink {
     this.startMember(member);
   }
 
-  /** Sends a request of `member`, marked with its process generation. */
-  private send(request: ApiRequest): void {
-    request.generation = this.generation[request.member];
+  /** Sends `member`'s request (its current attempt), marked with its process generation. */
+  private send(template: RequestTemplate, member: number, options: ListOptions | undefined): void {
+    const request = new ApiRequest(
+      template,
+      member,
+      this.users[member],
+      this,
+      this.sim.now,
+      this.attempt[member],
+      options,
+    );
+    request.generation = this.generation[member];
     this.cluster.send(request);
   }
 
@@ -233,17 +242,7 @@ export class Informers implements ResponseSink {
         this.watchTimeout[member] = action.timeoutSeconds;
         this.pending[member] = action.options;
         // client-go does not rate-limit a watch's first attempt.
-        this.send(
-          new ApiRequest(
-            this.watch,
-            member,
-            this.users[member],
-            this,
-            this.sim.now,
-            0,
-            action.options,
-          ),
-        );
+        this.send(this.watch, member, action.options);
         return;
       case "wait":
         this.later(member, action.seconds, this.onBackoffElapsed);
@@ -277,17 +276,7 @@ export class Informers implements ResponseSink {
 
   private readonly sendListNow = (member: number): void => {
     this.stats.lists++;
-    this.send(
-      new ApiRequest(
-        this.config.list,
-        member,
-        this.users[member],
-        this,
-        this.sim.now,
-        this.attempt[member],
-        this.pending[member],
-      ),
-    );
+    this.send(this.config.list, member, this.pending[member]);
   };
 
   onResponse(request: ApiRequest, status: number, retryAfterSeconds: number): void {
@@ -340,17 +329,7 @@ export class Informers implements ResponseSink {
   };
 
   private readonly sendWatchNow = (member: number): void => {
-    this.send(
-      new ApiRequest(
-        this.watch,
-        member,
-        this.users[member],
-        this,
-        this.sim.now,
-        this.attempt[member],
-        this.pending[member],
-      ),
-    );
+    this.send(this.watch, member, this.pending[member]);
   };
 
   /** A paginated LIST from etcd continues until every matching object came back. */
