@@ -211,26 +211,15 @@ export class ClusterWorld implements ClusterHandle {
     const controllerApi: ControllerApi = { reachable: () => this.controllerReachable() };
 
     if (spec.nodeLeases && hasDataPlane) {
-      pool = new NodePool(
-        nodesConfig({
-          version: spec.kubernetesVersion,
-          nodeCount: spec.nodes,
-          zoneCount: spec.zones,
-          podsPerNode: Math.max(0, Math.round(spec.podsPerNode)),
-        }),
-      );
+      const nodes = nodesConfig({
+        version: spec.kubernetesVersion,
+        nodeCount: spec.nodes,
+        zoneCount: spec.zones,
+        podsPerNode: Math.max(0, Math.round(spec.podsPerNode)),
+      });
+      pool = new NodePool(nodes);
       this.pool = pool;
-      this.nodeLifecycle = new NodeLifecycleController(
-        sim,
-        pool,
-        controllerApi,
-        nodesConfig({
-          version: spec.kubernetesVersion,
-          nodeCount: spec.nodes,
-          zoneCount: spec.zones,
-          podsPerNode: Math.max(0, Math.round(spec.podsPerNode)),
-        }),
-      );
+      this.nodeLifecycle = new NodeLifecycleController(sim, pool, controllerApi, nodes);
     }
 
     this.operatorClient = this.client(

@@ -125,23 +125,11 @@ export class Cluster implements RequestTransport, ReplicaHost {
           config.replica,
           this.etcd,
           config.admissionFactory(config.replicas),
-          { ...this.replicaHost(), replicaDown: () => {}, replicaReady: () => {} },
+          this,
         )
       : undefined;
     this.breakGlass = { send: (request) => this.sendBreakGlass(request) };
     sim.schedule(config.tickSeconds, this.onTick, this);
-  }
-
-  private replicaHost(): ReplicaHost {
-    return {
-      storedBytes: () => this.storedBytes(),
-      watchCacheInitCost: () => this.watchCacheInitCost(),
-      respond: (request, status, retryAfter) => this.respond(request, status, retryAfter),
-      replicaDown: (replica) => this.replicaDown(replica),
-      replicaReady: (replica) => this.replicaReady(replica),
-      observeEtcd: (request, replica, seconds) => this.observeEtcd(request, replica, seconds),
-      observeRejection: (request, reason) => this.observeRejection(request, reason),
-    };
   }
 
   /** Requests from users the predicate matches are refused at the network from now on. */
@@ -329,12 +317,15 @@ export class Cluster implements RequestTransport, ReplicaHost {
   }
 
   replicaDown(replica: ApiserverReplica): void {
+    // The break-glass replica is outside the load balancer and holds no watches.
+    if (replica === this.breakGlassReplica) return;
     const at = this.readyReplicas.indexOf(replica);
     if (at >= 0) this.readyReplicas.splice(at, 1);
     for (const listener of this.onReplicaDown) listener(replica);
   }
 
   replicaReady(replica: ApiserverReplica): void {
+    if (replica === this.breakGlassReplica) return;
     if (!this.readyReplicas.includes(replica)) {
       this.readyReplicas.push(replica);
       this.readyReplicas.sort((a, b) => a.index - b.index);

@@ -78,6 +78,8 @@ export class PeriodicCallers implements ResponseSink {
   private readonly generation: Int32Array;
   /** The member's next periodic tick, cancelled when it stops. */
   private readonly tickHandle: Float64Array;
+  /** The member's pending send (a retry or a rate-limiter wait), cancelled when it stops. */
+  private readonly sendHandle: Float64Array;
   private running = 0;
 
   constructor(
@@ -94,6 +96,7 @@ export class PeriodicCallers implements ResponseSink {
     this.active = new Uint8Array(n);
     this.generation = new Int32Array(n);
     this.tickHandle = new Float64Array(n).fill(-1);
+    this.sendHandle = new Float64Array(n).fill(-1);
     for (let i = 0; i < n; i++) {
       this.users.push(config.userOf(i));
       const start = config.startOf(i);
@@ -129,7 +132,9 @@ export class PeriodicCallers implements ResponseSink {
     this.running--;
     this.inFlight[member] = 0;
     if (this.tickHandle[member] >= 0) this.sim.cancel(this.tickHandle[member]);
+    if (this.sendHandle[member] >= 0) this.sim.cancel(this.sendHandle[member]);
     this.tickHandle[member] = -1;
+    this.sendHandle[member] = -1;
   }
 
   private readonly onStart = (member: number): void => this.startMember(member);
@@ -156,7 +161,7 @@ export class PeriodicCallers implements ResponseSink {
 
   private sendThroughRateLimiter(member: number): void {
     const delay = this.reserveToken(member);
-    if (delay > 0) this.sim.schedule(delay, this.onSend, member);
+    if (delay > 0) this.sendHandle[member] = this.sim.schedule(delay, this.onSend, member);
     else this.onSend(member);
   }
 
@@ -168,6 +173,7 @@ export class PeriodicCallers implements ResponseSink {
   }
 
   private readonly onSend = (member: number): void => {
+    this.sendHandle[member] = -1;
     if (this.active[member] === 0) return;
     this.stats.sent++;
     const request = new ApiRequest(
@@ -205,11 +211,12 @@ export class PeriodicCallers implements ResponseSink {
     }
     this.stats.retries++;
     this.attempt[member]++;
-    this.sim.schedule(delay, this.onRetry, member);
+    this.sendHandle[member] = this.sim.schedule(delay, this.onRetry, member);
   }
 
   private readonly onRetry = (member: number): void => {
-    if (this.active[member] === 1) this.sendThroughRateLimiter(member);
+    this.sendHandle[member] = -1;
+    this.sendThroughRateLimiter(member);
   };
 
   private retryDelay(
