@@ -24,14 +24,18 @@ export interface CostCoefficients {
   /** etcd service time of a write, amortised over batched commits (s). */
   etcdWriteSeconds: number;
   /**
-   * Peak memory held per response byte while a LIST executes: the response is built whole
-   * before the first byte goes out (etcd bytes, decoded objects, encoded buffer).
+   * Peak memory per response byte of a LIST encoded whole (no streaming): the encoder builds the
+   * response in one growing buffer before the first byte goes out, with Go's GC headroom on top.
+   * The same for a LIST served from the watch cache and from etcd.
    */
-  listMemoryPerResponseByte: number;
-  /** The same with the response served from the watch cache (objects already decoded). */
-  cachedListMemoryPerResponseByte: number;
+  listEncodeMemoryPerResponseByte: number;
   /** The same when the response is encoded as a stream (StreamingCollectionEncoding). */
   streamingListMemoryPerResponseByte: number;
+  /**
+   * What a LIST served from etcd holds on top, per byte etcd returns: the range response and the
+   * objects decoded from it, both alive until the response is built.
+   */
+  etcdListMemoryPerEtcdByte: number;
 }
 
 export const DEFAULT_COST_COEFFICIENTS: Readonly<CostCoefficients> = {
@@ -45,7 +49,7 @@ export const DEFAULT_COST_COEFFICIENTS: Readonly<CostCoefficients> = {
   etcdRangeBaseSeconds: 0.0002,
   etcdRangeSecondsPerByte: 1 / 500e6,
   etcdWriteSeconds: 0.0005,
-  listMemoryPerResponseByte: 7.5,
-  cachedListMemoryPerResponseByte: 3,
+  listEncodeMemoryPerResponseByte: 7,
   streamingListMemoryPerResponseByte: 0.3,
+  etcdListMemoryPerEtcdByte: 2,
 };

@@ -4,7 +4,7 @@
  * a LIST of 150,000 pods is one call here, never 150,000 objects.
  */
 import type { FeatureGates } from "../features.js";
-import type { KubernetesVersion } from "../version.js";
+import { minorOf, type KubernetesVersion } from "../version.js";
 import {
   shouldListFromStorage,
   type ListOptions,
@@ -38,6 +38,8 @@ export interface ServerProfile {
 export interface ReadCost {
   servedFrom: "cache" | "etcd";
   objectsReturned: number;
+  /** The limit cut the response short: more objects match, a continue token follows. */
+  truncated: boolean;
   responseBytes: number;
   /** Bytes etcd reads and sends to the apiserver (0 from the cache). */
   etcdBytes: number;
@@ -57,6 +59,19 @@ function encodeCost(bytes: number, encoding: Encoding, c: CostCoefficients): num
 }
 
 /**
+ * Whether the watch cache honours a LIST's `limit`. Up to 1.30 the cacher's GetList returns every
+ * matching object whatever the limit; from 1.31 it stops at the limit (`computeListLimit` in
+ * staging/src/k8s.io/apiserver/pkg/storage/cacher/cacher.go), except at resourceVersion "0",
+ * which is always answered whole (API concepts, "resourceVersion semantics"). etcd always
+ * honours it.
+ */
+export function watchCacheHonoursLimit(version: KubernetesVersion, options: ListOptions): boolean {
+  const limit = options.limit ?? 0;
+  if (limit <= 0) return false;
+  return minorOf(version) >= 31 && options.resourceVersion !== "0";
+}
+
+/**
  * A LIST (or one page of it). From etcd the whole scope is read and decoded, then filtered:
  * a selector saves encoding but not reading (why node-scoped LISTs with RV="" still hurt).
  */
@@ -73,13 +88,19 @@ export function listCost(
     server.featureGates,
     server.storage,
   );
-  const limit = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
+  const requested = options.limit !== undefined && options.limit > 0 ? options.limit : Infinity;
+  const limit = fromEtcd || watchCacheHonoursLimit(server.version, options) ? requested : Infinity;
   const returned = Math.min(scope.matchingObjects, limit);
   const responseBytes = returned * scope.averageObjectBytes;
   const streaming =
     encoding === "json"
       ? server.featureGates.StreamingCollectionEncodingToJSON
       : server.featureGates.StreamingCollectionEncodingToProtobuf;
+  // The response buffer is the same whichever store the objects come from.
+  const encodeMemory =
+    responseBytes *
+    (streaming ? c.streamingListMemoryPerResponseByte : c.listEncodeMemoryPerResponseByte);
+  const truncated = returned < scope.matchingObjects;
   if (fromEtcd) {
     // With a limit etcd stops after enough matches; without a selector that is `limit` objects.
     const scanned =
@@ -90,12 +111,10 @@ export function listCost(
             Math.ceil(limit * (scope.storedObjects / Math.max(1, scope.matchingObjects))),
           );
     const etcdBytes = scanned * scope.averageObjectBytes;
-    const memoryPerByte = streaming
-      ? c.streamingListMemoryPerResponseByte
-      : c.listMemoryPerResponseByte;
     return {
       servedFrom: "etcd",
       objectsReturned: returned,
+      truncated,
       responseBytes,
       etcdBytes,
       etcdSeconds: c.etcdRangeBaseSeconds + etcdBytes * c.etcdRangeSecondsPerByte,
@@ -103,17 +122,16 @@ export function listCost(
         c.requestOverheadCpuSeconds +
         etcdBytes * c.decodeCpuSecondsPerByte +
         encodeCost(responseBytes, encoding, c),
-      // The etcd response is held whole while it is decoded, whatever the encoder does.
-      memoryBytes: etcdBytes + responseBytes * memoryPerByte,
+      // The etcd response and its decoded objects live until the response is built, whatever
+      // the encoder does.
+      memoryBytes: etcdBytes * c.etcdListMemoryPerEtcdByte + encodeMemory,
     };
   }
   const scanned = scope.indexedSelector ? returned : scope.storedObjects;
-  const memoryPerByte = streaming
-    ? c.streamingListMemoryPerResponseByte
-    : c.cachedListMemoryPerResponseByte;
   return {
     servedFrom: "cache",
     objectsReturned: returned,
+    truncated,
     responseBytes,
     etcdBytes: 0,
     etcdSeconds: 0,
@@ -121,7 +139,8 @@ export function listCost(
       c.requestOverheadCpuSeconds +
       scanned * c.filterCpuSecondsPerObject +
       encodeCost(responseBytes, encoding, c),
-    memoryBytes: responseBytes * memoryPerByte,
+    // The cache shares its decoded objects with the response: only the encoding costs memory.
+    memoryBytes: encodeMemory,
   };
 }
 
@@ -138,6 +157,7 @@ export function getCost(
   return {
     servedFrom: fromCache ? "cache" : "etcd",
     objectsReturned: 1,
+    truncated: false,
     responseBytes: averageObjectBytes,
     etcdBytes,
     etcdSeconds: fromCache ? 0 : c.etcdRangeBaseSeconds + etcdBytes * c.etcdRangeSecondsPerByte,

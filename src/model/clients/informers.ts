@@ -332,12 +332,16 @@ export class Informers implements ResponseSink {
     this.send(this.watch, member, this.pending[member]);
   };
 
-  /** A paginated LIST from etcd continues until every matching object came back. */
+  /**
+   * A LIST whose limit cut it short (from etcd, or from the watch cache from 1.31) continues
+   * until every matching object came back.
+   */
   private hasMorePages(request: ApiRequest): boolean {
     const limit = request.options.limit ?? 0;
-    if (limit <= 0 || request.readCost?.servedFrom !== "etcd") return false;
+    if (limit <= 0 || request.readCost === undefined) return false;
     const member = request.member;
     if (request.options.hasContinue !== true) {
+      if (!request.readCost.truncated) return false;
       this.pagesLeft[member] =
         Math.ceil(this.cluster.matchingObjects(this.config.list) / limit) - 1;
     } else {

@@ -72,7 +72,10 @@ test("from etcd the whole range is read and decoded, whatever the selector retur
           1.5e9 * (C.decodeCpuSecondsPerByte + C.encodeJsonCpuSecondsPerByte)),
     ) < 1e-9,
   );
-  assert.equal(full.memoryBytes, 1.5e9 + 1.5e9 * C.listMemoryPerResponseByte);
+  assert.equal(
+    full.memoryBytes,
+    1.5e9 * C.etcdListMemoryPerEtcdByte + 1.5e9 * C.listEncodeMemoryPerResponseByte,
+  );
 });
 
 test("a node-scoped LIST from the watch cache touches only the node's pods", () => {
@@ -91,9 +94,52 @@ test("a node-scoped LIST from the watch cache touches only the node's pods", () 
 test("streaming encoding (1.33+) cuts the memory a LIST holds", () => {
   const built = listCost(allPods, { resourceVersion: "0" }, "json", server("1.32"));
   const streamed = listCost(allPods, { resourceVersion: "0" }, "json", server("1.34"));
-  assert.equal(built.memoryBytes, 1.5e9 * C.cachedListMemoryPerResponseByte);
+  assert.equal(built.memoryBytes, 1.5e9 * C.listEncodeMemoryPerResponseByte);
   assert.equal(streamed.memoryBytes, 1.5e9 * C.streamingListMemoryPerResponseByte);
   assert.ok(streamed.memoryBytes < built.memoryBytes / 5);
+});
+
+test('the watch cache ignores limit at resourceVersion "0" and returns every pod (cacher.go)', () => {
+  // 1,000 nodes x 30 pods of 10 KB: 300 MB, not one 500-object page of 5 MB.
+  const pods: ResourceScope = { ...allPods, storedObjects: 30_000, matchingObjects: 30_000 };
+  for (const version of ["1.29", "1.30", "1.31", "1.33", "1.34"] as const) {
+    const cost = listCost(pods, { resourceVersion: "0", limit: 500 }, "json", server(version));
+    assert.equal(cost.servedFrom, "cache", version);
+    assert.equal(cost.objectsReturned, 30_000, version);
+    assert.equal(cost.responseBytes, 300e6, version);
+    assert.equal(cost.truncated, false, version);
+  }
+});
+
+test("from 1.31 the watch cache honours limit on a consistent read; etcd always does", () => {
+  const consistentPage = { resourceVersion: "", limit: 500 };
+  const cached = listCost(allPods, consistentPage, "json", server("1.31"));
+  assert.equal(cached.servedFrom, "cache");
+  assert.equal(cached.objectsReturned, 500);
+  assert.equal(cached.truncated, true);
+  const fromEtcd = listCost(allPods, consistentPage, "json", server("1.30"));
+  assert.equal(fromEtcd.servedFrom, "etcd");
+  assert.equal(fromEtcd.objectsReturned, 500);
+  assert.equal(fromEtcd.truncated, true);
+  // A page that holds everything is not cut short.
+  const small = { ...allPods, storedObjects: 200, matchingObjects: 200 };
+  assert.equal(listCost(small, consistentPage, "json", server("1.31")).truncated, false);
+});
+
+test("a LIST from etcd holds the range response and decoded objects besides the encoding", () => {
+  const fromCache = listCost(allPods, { resourceVersion: "0" }, "json", server("1.29"));
+  const fromEtcd = listCost(allPods, { resourceVersion: "" }, "json", server("1.29"));
+  assert.equal(fromCache.memoryBytes, 1.5e9 * C.listEncodeMemoryPerResponseByte);
+  assert.equal(fromEtcd.memoryBytes - fromCache.memoryBytes, 1.5e9 * C.etcdListMemoryPerEtcdByte);
+  // Streaming shrinks the encoding, not what etcd returned.
+  const streamedEtcd = listCost(
+    allPods,
+    { resourceVersion: "" },
+    "json",
+    server("1.34", { ConsistentListFromCache: false }),
+  );
+  const expected = 1.5e9 * (C.etcdListMemoryPerEtcdByte + C.streamingListMemoryPerResponseByte);
+  assert.ok(Math.abs(streamedEtcd.memoryBytes - expected) < 1, `${streamedEtcd.memoryBytes}`);
 });
 
 test("protobuf encodes cheaper than JSON; a page of 500 costs a page", () => {
