@@ -33,6 +33,8 @@ const ETCD_OBJECT_TYPES: Record<string, string> = {
 /** Client-side outcomes, including those the apiserver never saw (refused connections). */
 export const CLIENT_REQUESTS_TOTAL = "kubestorm_client_requests_total";
 export const CLIENT_REQUEST_DURATION = "kubestorm_client_request_duration_seconds";
+/** Bytes an apiserver's network finished sending: LIST responses and watch events. */
+export const APISERVER_TRANSMIT_BYTES = "kubestorm_apiserver_network_transmit_bytes_total";
 
 /** Scalability SLOs (kubernetes/community sig-scalability/slos/slos.md), p99 latency (s). */
 export const SLO_SECONDS = { mutating: 1, readSingle: 1, listCluster: 30 } as const;
@@ -58,6 +60,11 @@ export interface ClusterSummary {
   cluster: string;
   oomKills: number;
   peakMemoryBytes: number;
+  /**
+   * Network egress of the busiest replica: the most bytes per second handed to its network over
+   * one housekeeping window (responses and watch events, sent or queued), and its capacity.
+   */
+  network: { peakOfferedBytesPerSecond: number; capacityBytesPerSecond: number };
   notReadySeconds: number;
   etcd: { peakMemoryBytes: number; dbSizeBytes: number; noSpaceAlarm: boolean };
   requests: RequestSummary[];
@@ -94,6 +101,8 @@ const LATENCY_BUCKETS = [
 
 interface ReplicaGauges {
   memory: GaugeHandle;
+  transmitted: CounterHandle;
+  transmittedSoFar: number;
   readOnly: GaugeHandle;
   mutating: GaugeHandle;
   levels: Map<string, { executing: GaugeHandle; inqueue: GaugeHandle; limit: GaugeHandle }>;
@@ -128,6 +137,12 @@ export class ControlPlaneObserver implements ClusterObserver {
       type: "histogram",
       labelNames: ["cluster", "client"],
       buckets: LATENCY_BUCKETS,
+    });
+    this.recorder.declare({
+      name: APISERVER_TRANSMIT_BYTES,
+      help: "Bytes an apiserver's network finished sending (responses and watch events).",
+      type: "counter",
+      labelNames: ["cluster", "instance"],
     });
   }
 
@@ -305,6 +320,8 @@ export class ControlPlaneObserver implements ClusterObserver {
       const labels = { cluster: cluster.name, instance: `apiserver-${replica.index}` };
       gauges = {
         memory: this.gauge(M.processResidentMemoryBytes, labels),
+        transmitted: this.recorder.counter(APISERVER_TRANSMIT_BYTES, labels),
+        transmittedSoFar: 0,
         readOnly: this.gauge(M.currentInflightRequests, { ...labels, request_kind: "readOnly" }),
         mutating: this.gauge(M.currentInflightRequests, { ...labels, request_kind: "mutating" }),
         levels: new Map(),
@@ -331,6 +348,8 @@ export class ControlPlaneObserver implements ClusterObserver {
     for (const replica of cluster.replicas) {
       const gauges = this.gaugesOf(cluster, replica);
       this.recorder.set(gauges.memory, now, replica.memoryBytes);
+      this.recorder.add(gauges.transmitted, now, replica.egressBytesSent - gauges.transmittedSoFar);
+      gauges.transmittedSoFar = replica.egressBytesSent;
       const executing = replica.executingByKind();
       this.recorder.set(gauges.readOnly, now, executing.readOnly);
       this.recorder.set(gauges.mutating, now, executing.mutating);
@@ -402,6 +421,12 @@ export class ControlPlaneObserver implements ClusterObserver {
       cluster: cluster.name,
       oomKills,
       peakMemoryBytes: Math.max(...cluster.replicas.map((r) => r.peakMemoryBytes)),
+      network: {
+        peakOfferedBytesPerSecond: Math.max(
+          ...cluster.replicas.map((r) => r.peakEgressBytesPerSecond),
+        ),
+        capacityBytesPerSecond: Math.min(...cluster.replicas.map((r) => r.egressBytesPerSecond)),
+      },
       notReadySeconds: Math.max(
         ...cluster.replicas.map((r) => r.notReadySecondsUntil(cluster.now)),
       ),

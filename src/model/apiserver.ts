@@ -1,7 +1,8 @@
 /**
  * One kube-apiserver replica: admission (APF or max-inflight), then each request's work on
- * etcd and on the replica's CPU cores, memory held by in-flight responses, OOM kill, restart
- * with watch-cache re-initialisation, and readiness that follows the real state.
+ * etcd, on the replica's CPU cores and on its network egress, memory held by in-flight
+ * responses, OOM kill, restart with watch-cache re-initialisation, and readiness that follows the
+ * real state.
  */
 import type { Simulation } from "../sim/index.js";
 import { ProcessorSharingStation } from "./processor-sharing.js";
@@ -55,7 +56,15 @@ export interface ReplicaConfig {
   restartBackoffResetSeconds: number;
   /** Start-up work before the replica serves: process start and informer sync (s). */
   startupSeconds: number;
+  /**
+   * Network egress of the replica's machine (bytes/s): LIST responses and watch events share
+   * it. DEFAULT_EGRESS_BYTES_PER_SECOND when absent.
+   */
+  egressBytesPerSecond?: number;
 }
+
+/** 10 Gbit/s: a 32-vCPU cloud VM's published network bandwidth (docs/model.md). */
+export const DEFAULT_EGRESS_BYTES_PER_SECOND = 10e9 / 8;
 
 /** What a replica needs from its cluster. */
 export interface ReplicaHost {
@@ -79,6 +88,20 @@ export class ApiserverReplica {
   /** Bumped at each crash, so work scheduled before it is recognised as stale. */
   generation = 0;
   readonly cpu: ProcessorSharingStation;
+  /**
+   * The network link: one unit shared by every response and watch event being sent, each job
+   * sized in seconds at full bandwidth, so one lone LIST can use the whole link.
+   */
+  readonly egress: ProcessorSharingStation;
+  readonly egressBytesPerSecond: number;
+  /** Bytes handed to the network so far (responses and watch events), sent or still queued. */
+  egressBytesOffered = 0;
+  /** Bytes the network finished sending. */
+  egressBytesSent = 0;
+  /** Highest offered egress over one housekeeping window (bytes/s). */
+  peakEgressBytesPerSecond = 0;
+  private egressWindowStart = 0;
+  private egressWindowBytes = 0;
   memoryBytes = 0;
   peakMemoryBytes = 0;
   oomKills = 0;
@@ -103,6 +126,8 @@ export class ApiserverReplica {
     private readonly host: ReplicaHost,
   ) {
     this.cpu = new ProcessorSharingStation(sim, config.cpuCores);
+    this.egressBytesPerSecond = config.egressBytesPerSecond ?? DEFAULT_EGRESS_BYTES_PER_SECOND;
+    this.egress = new ProcessorSharingStation(sim, 1);
     admission.attach?.(
       (request) => this.execute(request),
       (delay, run) => this.sim.schedule(delay, run),
@@ -149,6 +174,7 @@ export class ApiserverReplica {
 
   /** Periodic housekeeping from the cluster's shared tick. */
   tick(): void {
+    this.closeEgressWindow();
     if (this.state !== "running" || this.admission.tick === undefined) return;
     for (const next of this.admission.tick(this.sim.now)) this.execute(next);
   }
@@ -216,10 +242,46 @@ export class ApiserverReplica {
   }
 
   private readonly afterCpu = (request: ApiRequest): void => {
-    const fanOut = request.writeCost?.fanOutCpuSeconds ?? 0;
-    if (fanOut > 0) this.cpu.submit(fanOut, noop, request);
+    const write = request.writeCost;
+    if (write !== undefined) {
+      if (write.fanOutCpuSeconds > 0) this.cpu.submit(write.fanOutCpuSeconds, noop, request);
+      // Watch events go out in the background; they slow every response sharing the link.
+      if (write.fanOutBytes > 0) this.send(write.fanOutBytes, this.afterWatchEvents, write);
+      this.finish(request, STATUS_OK);
+      return;
+    }
+    const bytes = request.readCost?.responseBytes ?? 0;
+    if (bytes <= 0) {
+      this.finish(request, STATUS_OK);
+      return;
+    }
+    // The handler returns, and frees its seats and memory, once the response is written out.
+    this.send(bytes, this.afterResponseSent, request);
+  };
+
+  private send<T>(bytes: number, onSent: (arg: T) => void, arg: T): void {
+    this.egressBytesOffered += bytes;
+    this.egressWindowBytes += bytes;
+    this.egress.submit(bytes / this.egressBytesPerSecond, onSent, arg);
+  }
+
+  private readonly afterResponseSent = (request: ApiRequest): void => {
+    this.egressBytesSent += request.readCost?.responseBytes ?? 0;
     this.finish(request, STATUS_OK);
   };
+
+  private readonly afterWatchEvents = (write: { fanOutBytes: number }): void => {
+    this.egressBytesSent += write.fanOutBytes;
+  };
+
+  private closeEgressWindow(): void {
+    const elapsed = this.sim.now - this.egressWindowStart;
+    if (elapsed <= 0) return;
+    const rate = this.egressWindowBytes / elapsed;
+    if (rate > this.peakEgressBytesPerSecond) this.peakEgressBytesPerSecond = rate;
+    this.egressWindowStart = this.sim.now;
+    this.egressWindowBytes = 0;
+  }
 
   /** The handler returns: memory and seats are released and the client gets its answer. */
   private finish(request: ApiRequest, status: number): void {
@@ -254,6 +316,7 @@ export class ApiserverReplica {
     this.downSince = now;
     this.generation++;
     this.cpu.abortAll();
+    this.egress.abortAll();
     this.admission.reset(now);
     const lost = [...this.inFlight];
     this.inFlight.clear();

@@ -36,6 +36,8 @@ export interface ResourceStats {
   averageBytes: number;
   /** Open watches on this resource across the cluster, for write fan-out. */
   watchers: number;
+  /** Of those, watches scoped to one node's objects: each hears of its own node's only. */
+  nodeScopedWatchers?: number;
 }
 
 export interface ClusterModelConfig {
@@ -249,7 +251,11 @@ export class Cluster implements RequestTransport, ReplicaHost {
         );
         break;
       default: {
-        const cost = writeCost(averageBytes, stats?.watchers ?? 0, this.server);
+        const watchers = stats?.watchers ?? 0;
+        const scoped = stats?.nodeScopedWatchers ?? 0;
+        // A write of one node's object reaches the cluster-wide watchers and that node's own.
+        const recipients = watchers - scoped + scoped / Math.max(1, this.config.nodes);
+        const cost = writeCost(averageBytes, watchers, this.server, recipients);
         const batch = template.batch ?? 1;
         request.writeCost =
           batch === 1
@@ -259,6 +265,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
                 etcdSeconds: cost.etcdSeconds * batch,
                 cpuSeconds: cost.cpuSeconds * batch,
                 fanOutCpuSeconds: cost.fanOutCpuSeconds * batch,
+                fanOutBytes: cost.fanOutBytes * batch,
                 memoryBytes: cost.memoryBytes * batch,
               };
       }

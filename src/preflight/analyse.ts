@@ -51,7 +51,10 @@ export interface WorkloadReport {
   listable: string[];
   estimate: WorkloadEstimate;
   sizes: SizeEstimate[];
+  /** The smallest size that breaks with a synchronised start (rollout, restart). */
   breaksAt: { nodes: number; overloads: Overload[] } | undefined;
+  /** The smallest size that breaks with the reads spread over their period. */
+  breaksInSteadyState: { nodes: number; overloads: Overload[] } | undefined;
   findings: Finding[];
   /** Findings dropped by the kubestorm.dev/ignore annotation. */
   ignored: string[];
@@ -197,6 +200,7 @@ export function analyseManifests(
         estimate: estimateWorkload(workload, pattern.calls, { ...plane, nodes }),
       })),
       breaksAt,
+      breaksInSteadyState: breakingNodeCount(workload, pattern.calls, plane, "steady"),
       findings: all.filter((f) => !ignore.has(f.id)),
       ignored: all.filter((f) => ignore.has(f.id)).map((f) => f.id),
     };

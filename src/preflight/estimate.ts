@@ -5,6 +5,7 @@
  * method and its assumptions.
  */
 import { CONTROL_PLANE_DEFAULTS } from "../fleet/build-cluster.js";
+import { DEFAULT_EGRESS_BYTES_PER_SECOND } from "../model/apiserver.js";
 import {
   apf,
   defaultFeatureGates,
@@ -31,6 +32,8 @@ export interface ControlPlane {
   serverConcurrencyLimit: number;
   apiserverMemoryBytes: number;
   apiserverCpuCores: number;
+  /** Network egress of one apiserver replica (bytes/s): LIST responses and watch events. */
+  apiserverEgressBytesPerSecond: number;
   etcdCpuCores: number;
   /** FlowSchemas and PriorityLevelConfigurations from the input, over the version's bootstrap. */
   flowSchemas: readonly apf.FlowSchema[];
@@ -47,6 +50,7 @@ export const DEFAULT_CONTROL_PLANE: ControlPlane = {
   serverConcurrencyLimit: apf.serverConcurrencyLimit(),
   apiserverMemoryBytes: CONTROL_PLANE_DEFAULTS.apiserverMemoryBytes,
   apiserverCpuCores: CONTROL_PLANE_DEFAULTS.apiserverCpuCores,
+  apiserverEgressBytesPerSecond: DEFAULT_EGRESS_BYTES_PER_SECOND,
   etcdCpuCores: CONTROL_PLANE_DEFAULTS.etcdCpuCores,
   flowSchemas: [],
   priorityLevels: [],
@@ -73,7 +77,10 @@ export interface CallEstimate {
   call: ApiCall;
   level: LevelShare;
   objectsPerResponse: number;
+  /** Bytes of one response (one page when the server honours the limit). */
   responseBytes: number;
+  /** Requests one complete read takes: pages when the server honours the limit, else 1. */
+  pagesPerRead: number;
   servedFrom: "cache" | "etcd";
   /** Seats one LIST (or GET) takes, from the work estimator. */
   seatsPerRequest: number;
@@ -82,11 +89,13 @@ export interface CallEstimate {
   /** Memory one LIST holds while it executes. */
   memoryBytesPerRequest: number;
   watchesHeld: number;
-  /** LIST (or GET) requests per second in steady state. */
+  /** LIST (or GET) requests per second in steady state, every page counted. */
   readsPerSecond: number;
   /** All requests per second in steady state (reads and re-watches). */
   requestsPerSecond: number;
   watchEventsPerSecond: number;
+  /** Bytes per second on the apiservers' network: responses and watch events. */
+  egressBytesPerSecond: number;
   /** Seat-seconds per second the steady reads demand (Little's law). */
   seatDemand: number;
   cpuCores: number;
@@ -98,7 +107,12 @@ export interface CallEstimate {
 }
 
 export interface Overload {
-  kind: "seats" | "memory" | "cpu" | "etcd";
+  kind: "seats" | "memory" | "cpu" | "etcd" | "network";
+  /**
+   * "synchronised": when every instance reads at once (a rollout or restart); "steady": with the
+   * reads spread over their period.
+   */
+  phase: "synchronised" | "steady";
   message: string;
 }
 
@@ -110,8 +124,14 @@ export interface WorkloadEstimate {
   readsPerSecond: number;
   requestsPerSecond: number;
   watchEventsPerSecond: number;
+  egressBytesPerSecond: number;
   rolloutLists: number;
   rolloutBytes: number;
+  /**
+   * Mean memory of one replica in steady state: its idle footprint plus the LISTs executing at
+   * once on average (Little's law, service times stretched by the CPU load).
+   */
+  steadyMemoryBytes: number;
   /** Peak memory on one replica while the rollout's LISTs run, plus its idle footprint. */
   rolloutPeakMemoryBytes: number;
   /** Seconds the rollout's LISTs keep the level busy, at its reachable concurrency. */
@@ -270,9 +290,12 @@ export function estimateCall(
     context,
   );
   const seatsPerRequest = apf.maxSeatsOfEstimate(work);
-  const serviceSeconds = cost.etcdSeconds + cost.cpuSeconds;
+  // Until its last byte is on the wire the request holds its seats and its memory.
+  const serviceSeconds =
+    cost.etcdSeconds + cost.cpuSeconds + cost.responseBytes / plane.apiserverEgressBytesPerSecond;
   const isWatch = call.verb === "watch";
-  const readsPerSecond = isWatch ? 0 : instances / (call.everySeconds ?? Infinity);
+  const pagesPerRead = cost.truncated ? Math.ceil(matching / Math.max(1, cost.objectsReturned)) : 1;
+  const readsPerSecond = isWatch ? 0 : (instances * pagesPerRead) / (call.everySeconds ?? Infinity);
   const watchesHeld = isWatch ? instances : 0;
   const rewatchesPerSecond = watchesHeld / MEAN_WATCH_SECONDS;
   const watchEventsPerSecond =
@@ -283,6 +306,7 @@ export function estimateCall(
     level,
     objectsPerResponse: cost.objectsReturned,
     responseBytes: cost.responseBytes,
+    pagesPerRead,
     servedFrom: cost.servedFrom,
     seatsPerRequest,
     serviceSeconds,
@@ -291,12 +315,14 @@ export function estimateCall(
     readsPerSecond,
     requestsPerSecond: readsPerSecond + rewatchesPerSecond,
     watchEventsPerSecond,
+    // A watch event carries the whole object to each watcher it matches.
+    egressBytesPerSecond: readsPerSecond * cost.responseBytes + watchEventsPerSecond * bytes,
     seatDemand: readsPerSecond * seatsPerRequest * serviceSeconds,
     cpuCores: readsPerSecond * cost.cpuSeconds + watchEventsPerSecond * c.watchEventCpuSeconds,
     etcdCores: readsPerSecond * cost.etcdSeconds,
     // Every instance reads once as it starts: an informer's first LIST, a poller's first call.
-    rolloutLists: instances,
-    rolloutBytes: instances * cost.responseBytes,
+    rolloutLists: instances * pagesPerRead,
+    rolloutBytes: instances * pagesPerRead * cost.responseBytes,
     scaling: scalingOf(workload, call),
   };
 }
@@ -345,8 +371,11 @@ export function estimateWorkload(
     readsPerSecond: sum((e) => e.readsPerSecond),
     requestsPerSecond: sum((e) => e.requestsPerSecond),
     watchEventsPerSecond: sum((e) => e.watchEventsPerSecond),
+    egressBytesPerSecond: sum((e) => e.egressBytesPerSecond),
     rolloutLists: sum((e) => e.rolloutLists),
     rolloutBytes: sum((e) => e.rolloutBytes),
+    steadyMemoryBytes:
+      estimates.length === 0 ? 0 : idleMemory + steadyInFlightMemory(estimates, plane),
     rolloutPeakMemoryBytes,
     rolloutDrainSeconds: Number.isFinite(slowestLevelSeats)
       ? rolloutSeatSeconds / slowestLevelSeats
@@ -378,81 +407,72 @@ export function idleReplicaMemory(plane: ControlPlane): number {
   return r.baseMemoryBytes + r.watchCacheMemoryPerStoredByte * stored;
 }
 
+/**
+ * Mean memory the workload's reads hold on one replica in steady state. Little's law: reads
+ * arriving at λ per replica and lasting W hold λ·W of them at once. W is the idle service time
+ * stretched by processor sharing of the replica's cores, S / (1 − ρ).
+ */
+function steadyInFlightMemory(estimates: readonly CallEstimate[], plane: ControlPlane): number {
+  const replicas = plane.apiserverReplicas;
+  const cpuLoad =
+    estimates.reduce((t, e) => t + e.cpuCores, 0) / (plane.apiserverCpuCores * replicas);
+  const stretch = cpuLoad < 1 ? 1 / (1 - cpuLoad) : Infinity;
+  let memory = 0;
+  for (const e of estimates) {
+    if (e.readsPerSecond === 0) continue;
+    memory += (e.readsPerSecond / replicas) * e.serviceSeconds * stretch * e.memoryBytesPerRequest;
+  }
+  return memory;
+}
+
 function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[] {
   const overloads: Overload[] = [];
+  const steady = (kind: Overload["kind"], message: string) =>
+    overloads.push({ kind, phase: "steady", message });
   for (const { demand, level } of estimate.seatDemandByLevel.values()) {
     if (demand > level.reachableSeats) {
-      overloads.push({
-        kind: "seats",
-        message: `needs ${demand.toFixed(0)} seats of priority level ${level.priorityLevel}, which can reach ${level.reachableSeats} over ${plane.apiserverReplicas} apiservers`,
-      });
+      steady(
+        "seats",
+        `needs ${demand.toFixed(0)} seats of priority level ${level.priorityLevel}, which can reach ${level.reachableSeats} over ${plane.apiserverReplicas} apiservers`,
+      );
     }
   }
   // Only the workload's own LISTs count: a cluster whose idle footprint alone does not fit is
   // out of the model's range (see largestModelledNodes), not this workload's fault.
   const idle = idleReplicaMemory(plane);
-  if (
-    estimate.rolloutPeakMemoryBytes > idle &&
-    estimate.rolloutPeakMemoryBytes > plane.apiserverMemoryBytes
-  ) {
-    overloads.push({
-      kind: "memory",
-      message: `rollout LISTs take an apiserver to ${(estimate.rolloutPeakMemoryBytes / GiB).toFixed(1)} GiB, over its ${(plane.apiserverMemoryBytes / GiB).toFixed(0)} GiB`,
-    });
+  const limit = plane.apiserverMemoryBytes;
+  if (estimate.steadyMemoryBytes > idle && estimate.steadyMemoryBytes > limit) {
+    steady(
+      "memory",
+      `LISTs in flight keep an apiserver at ${gib(estimate.steadyMemoryBytes)} GiB on average, over its ${gib(limit, 0)} GiB`,
+    );
   }
   const cores = plane.apiserverCpuCores * plane.apiserverReplicas;
   if (estimate.cpuCores > cores) {
-    overloads.push({
-      kind: "cpu",
-      message: `needs ${estimate.cpuCores.toFixed(0)} apiserver cores of ${cores}`,
-    });
+    steady("cpu", `needs ${estimate.cpuCores.toFixed(0)} apiserver cores of ${cores}`);
   }
   if (estimate.etcdCores > plane.etcdCpuCores) {
+    steady("etcd", `needs ${estimate.etcdCores.toFixed(1)} etcd cores of ${plane.etcdCpuCores}`);
+  }
+  const egress = plane.apiserverEgressBytesPerSecond * plane.apiserverReplicas;
+  if (estimate.egressBytesPerSecond > egress) {
+    steady(
+      "network",
+      `puts ${(estimate.egressBytesPerSecond / 1e9).toFixed(1)} GB/s of responses and watch events on the apiservers' network, which carries ${(egress / 1e9).toFixed(1)} GB/s over ${plane.apiserverReplicas} replicas`,
+    );
+  }
+  if (estimate.rolloutPeakMemoryBytes > idle && estimate.rolloutPeakMemoryBytes > limit) {
     overloads.push({
-      kind: "etcd",
-      message: `needs ${estimate.etcdCores.toFixed(1)} etcd cores of ${plane.etcdCpuCores}`,
+      kind: "memory",
+      phase: "synchronised",
+      message: `rollout LISTs take an apiserver to ${gib(estimate.rolloutPeakMemoryBytes)} GiB, over its ${gib(limit, 0)} GiB`,
     });
   }
   return overloads;
 }
 
-export const MAX_SEARCHED_NODES = 100_000;
-
-/**
- * The smallest node count at which the workload overloads the control plane, or undefined up to
- * MAX_SEARCHED_NODES. Load grows with N, so a bisection suffices.
- */
-export function breakingNodeCount(
-  workload: Workload,
-  calls: readonly ApiCall[],
-  plane: ControlPlane,
-): { nodes: number; overloads: Overload[] } | undefined {
-  const at = (nodes: number) => estimateWorkload(workload, calls, { ...plane, nodes }).overloads;
-  const ceiling = largestModelledNodes(plane);
-  if (calls.length === 0 || at(ceiling).length === 0) return undefined;
-  let low = 0;
-  let high = ceiling;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (at(middle).length > 0) high = middle;
-    else low = middle;
-  }
-  return { nodes: high, overloads: at(high) };
+function gib(bytes: number, digits = 1): string {
+  return (bytes / GiB).toFixed(digits);
 }
 
-/**
- * The largest cluster whose idle apiserver (base plus watch cache) fits in its memory, at most
- * MAX_SEARCHED_NODES: beyond it any workload would "break" the control plane.
- */
-export function largestModelledNodes(plane: ControlPlane): number {
-  const idleAt = (nodes: number) => idleReplicaMemory({ ...plane, nodes });
-  if (idleAt(MAX_SEARCHED_NODES) < plane.apiserverMemoryBytes) return MAX_SEARCHED_NODES;
-  let low = 1;
-  let high = MAX_SEARCHED_NODES;
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (idleAt(middle) < plane.apiserverMemoryBytes) low = middle;
-    else high = middle;
-  }
-  return low;
-}
+export { breakingNodeCount, largestModelledNodes, MAX_SEARCHED_NODES } from "./break-size.js";

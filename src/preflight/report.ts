@@ -64,12 +64,19 @@ function workloadText(report: WorkloadReport, result: PreflightResult): string {
   );
   lines.push(
     `    steady: ${rate(estimate.readsPerSecond)} LIST/s, ${rate(estimate.requestsPerSecond)} requests/s, ${rate(estimate.watchEventsPerSecond)} watch events/s, ` +
-      `${estimate.cpuCores.toFixed(1)} apiserver cores, ${estimate.etcdCores.toFixed(2)} etcd cores`,
+      `${estimate.cpuCores.toFixed(1)} apiserver cores, ${estimate.etcdCores.toFixed(2)} etcd cores, ` +
+      `${gb(estimate.egressBytesPerSecond)}/s on the network, apiserver memory ${gib(estimate.steadyMemoryBytes)}`,
   );
   lines.push(`    seats: ${seatsLine(estimate)}`);
   lines.push(
-    `  scaling ${estimate.scaling}; ${report.breaksAt === undefined ? "no overload at any size modelled" : `overloads the control plane from ${n(report.breaksAt.nodes)} nodes: ${report.breaksAt.overloads.map((o) => o.message).join("; ")}`}`,
+    `  scaling ${estimate.scaling}; ${report.breaksAt === undefined ? "no overload at any size modelled" : `overloads the control plane from ${n(report.breaksAt.nodes)} nodes when every instance starts at once: ${report.breaksAt.overloads.map((o) => o.message).join("; ")}`}`,
   );
+  if (report.breaksAt !== undefined) {
+    const steady = report.breaksInSteadyState;
+    lines.push(
+      `    in steady state (reads spread over their period): ${steady === undefined ? "no overload at any size modelled" : `from ${n(steady.nodes)} nodes: ${steady.overloads.map((o) => o.message).join("; ")}`}`,
+    );
+  }
   if (estimate.calls.length > 0) {
     lines.push("    nodes      watches   rollout GB    LIST/s   events/s   seat demand  verdict");
     for (const { nodes, estimate: e } of report.sizes) {
@@ -121,6 +128,8 @@ function estimateJson(estimate: WorkloadEstimate): unknown {
       watchEventsPerSecond: estimate.watchEventsPerSecond,
       apiserverCores: estimate.cpuCores,
       etcdCores: estimate.etcdCores,
+      egressBytesPerSecond: estimate.egressBytesPerSecond,
+      apiserverMemoryBytes: estimate.steadyMemoryBytes,
     },
     seats: [...estimate.seatDemandByLevel.values()].map(({ demand, level }) => ({
       priorityLevel: level.priorityLevel,
@@ -182,6 +191,8 @@ export function preflightJson(result: PreflightResult, simulations?: SimulationO
       sizes: w.sizes.map((s) => estimateJson(s.estimate)),
       breaksAtNodes: w.breaksAt?.nodes ?? null,
       breaksBecause: w.breaksAt?.overloads ?? [],
+      breaksInSteadyStateAtNodes: w.breaksInSteadyState?.nodes ?? null,
+      breaksInSteadyStateBecause: w.breaksInSteadyState?.overloads ?? [],
       findings: w.findings,
       ignored: w.ignored,
     })),

@@ -59,6 +59,10 @@ function clusterTable(result: RunResult): string {
         `worst minute p99: writes and gets ${seconds(c.worstMinuteP99.mutating)}, lists ${seconds(c.worstMinuteP99.list)}`,
     );
     lines.push(
+      `  network: busiest apiserver offered ${formatBytes(c.network.peakOfferedBytesPerSecond)}/s at peak, ` +
+        `capacity ${formatBytes(c.network.capacityBytesPerSecond)}/s per replica`,
+    );
+    lines.push(
       `  etcd: database ${formatBytes(c.etcd.dbSizeBytes)}, peak memory ${formatBytes(c.etcd.peakMemoryBytes)}` +
         (c.etcd.noSpaceAlarm ? ", NOSPACE alarm: writes refused" : ""),
     );

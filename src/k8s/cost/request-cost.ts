@@ -176,17 +176,30 @@ export interface WriteCost {
   cpuSeconds: number;
   /** apiserver CPU to fan the change out to its watchers (s), spread over the replicas. */
   fanOutCpuSeconds: number;
+  /** Bytes the watch events put on the apiservers' network: one object per recipient. */
+  fanOutBytes: number;
   memoryBytes: number;
 }
 
-/** A create, update, patch or delete of one object, and the watch events it causes. */
-export function writeCost(objectBytes: number, watchers: number, server: ServerProfile): WriteCost {
+/**
+ * A create, update, patch or delete of one object, and the watch events it causes. Every open
+ * watch on the resource costs CPU (the cacher tests each watcher's selector), but only the
+ * `recipients` whose selector matches get the event on the wire: a watcher scoped to one node's
+ * pods hears of that node's pods only.
+ */
+export function writeCost(
+  objectBytes: number,
+  watchers: number,
+  server: ServerProfile,
+  recipients = watchers,
+): WriteCost {
   const c = server.coefficients ?? DEFAULT_COST_COEFFICIENTS;
   return {
     objectBytes,
     etcdSeconds: c.etcdWriteSeconds + objectBytes * c.etcdRangeSecondsPerByte,
     cpuSeconds: c.requestOverheadCpuSeconds + c.writeCpuSeconds,
     fanOutCpuSeconds: watchers * c.watchEventCpuSeconds,
+    fanOutBytes: recipients * objectBytes,
     memoryBytes: objectBytes * 4,
   };
 }

@@ -371,7 +371,11 @@ export class Informers implements ResponseSink {
 
   private setWatchers(delta: number): void {
     const stats = this.cluster.resources.get(this.config.list.resource);
-    if (stats !== undefined) stats.watchers += delta;
+    if (stats === undefined) return;
+    stats.watchers += delta;
+    if (this.config.list.scope === "node") {
+      stats.nodeScopedWatchers = (stats.nodeScopedWatchers ?? 0) + delta;
+    }
   }
 
   /** The server ends the watch at its timeout; bookmarks kept the revision current. */
