@@ -110,9 +110,11 @@ export interface ClusterWorldOptions {
 /** One minute of what happened in the cluster, for charts and outcome measures. */
 export interface MinuteSample {
   t: number;
-  apiserverP99Seconds: number;
+  /** Absent when no request got an answer or timed out in the minute. */
+  apiserverP99Seconds: number | undefined;
   rejected429PerSecond: number;
-  apiAvailability: number;
+  /** Absent when no request was sent in the minute. */
+  apiAvailability: number | undefined;
   readyReplicas: number;
   replicas: number;
   maxReplicaMemoryBytes: number;
@@ -655,7 +657,8 @@ export class ClusterWorld implements ClusterHandle {
   signals(): HealthSignals {
     const cp = this.tracker.signals(this.sim.now);
     return {
-      apiserverP99Seconds: cp.apiserverP99Seconds,
+      // No latency series: a "p99 > x" rule does not fire, as in Prometheus.
+      apiserverP99Seconds: cp.apiserverP99Seconds ?? 0,
       rejected429PerSecond: cp.rejected429PerSecond,
       readyzOk: this.built.cluster.readyCount > 0,
       workloadSuccessRate: this.workloadSuccess(),

@@ -16,9 +16,11 @@ import {
 import type { ApiserverReplica } from "../model/apiserver.js";
 import type { Cluster, ClusterObserver } from "../model/cluster.js";
 import { ApfAdmission } from "../model/admission/apf.js";
+import { isConnectionFailure } from "./health-signals.js";
 import {
   STATUS_CONNECTION_REFUSED,
   STATUS_CONNECTION_RESET,
+  STATUS_GATEWAY_TIMEOUT,
   type ApiRequest,
   type RequestTemplate,
 } from "../model/request.js";
@@ -42,18 +44,30 @@ export const SLO_SECONDS = { mutating: 1, readSingle: 1, listCluster: 30 } as co
 /** Availability below which a cluster counts as out of SLO (assumed; the SLOs speak of latency). */
 export const MIN_AVAILABILITY = 0.99;
 
+/**
+ * One client's requests, each counted once (a grouped lease renewal of g nodes counts g).
+ * `served` got an HTTP answer from an apiserver (`ok`, `tooManyRequests`, other errors); the
+ * rest never did: `timeouts` (the client gave up), `refused` (no replica accepted the
+ * connection), `reset` (the replica died with the request in flight).
+ */
 export interface RequestSummary {
   client: string;
   verb: string;
   resource: string;
   total: number;
+  served: number;
   ok: number;
   tooManyRequests: number;
   timeouts: number;
-  connectionErrors: number;
-  p50Seconds: number;
-  p99Seconds: number;
-  maxSeconds: number;
+  refused: number;
+  reset: number;
+  /**
+   * Latency quantiles over the served and timed-out requests (a timeout counts at the time the
+   * client gave up); refused and reset connections have none. Absent when there were none.
+   */
+  p50Seconds: number | undefined;
+  p99Seconds: number | undefined;
+  maxSeconds: number | undefined;
 }
 
 export interface ClusterSummary {
@@ -68,9 +82,12 @@ export interface ClusterSummary {
   notReadySeconds: number;
   etcd: { peakMemoryBytes: number; dbSizeBytes: number; noSpaceAlarm: boolean };
   requests: RequestSummary[];
-  /** Worst per-minute p99 of mutating and single-object requests, of LISTs (s). */
-  worstMinuteP99: { mutating: number; list: number };
-  /** Share of requests answered 200, over all clients. */
+  /**
+   * Worst per-minute p99 of mutating and single-object requests, of LISTs (s); absent when no
+   * such request was served or timed out.
+   */
+  worstMinuteP99: { mutating: number | undefined; list: number | undefined };
+  /** Share of requests answered 200, over all clients, each request counted once. */
   availability: number;
   /** No OOM kill, availability ≥ 99 %, and per-minute p99s within the SLOs. */
   withinSlo: boolean;
@@ -133,7 +150,7 @@ export class ControlPlaneObserver implements ClusterObserver {
     });
     this.recorder.declare({
       name: CLIENT_REQUEST_DURATION,
-      help: "Latency as clients saw it, from sending to the answer or the client timeout.",
+      help: "Latency as clients saw it, from sending to the answer or the client timeout; refused and reset connections are not observed.",
       type: "histogram",
       labelNames: ["cluster", "client"],
       buckets: LATENCY_BUCKETS,
@@ -177,13 +194,15 @@ export class ControlPlaneObserver implements ClusterObserver {
           verb: t.verb,
           resource: t.resource,
           total: 0,
+          served: 0,
           ok: 0,
           tooManyRequests: 0,
           timeouts: 0,
-          connectionErrors: 0,
-          p50Seconds: 0,
-          p99Seconds: 0,
-          maxSeconds: 0,
+          refused: 0,
+          reset: 0,
+          p50Seconds: undefined,
+          p99Seconds: undefined,
+          maxSeconds: undefined,
         },
         latency: this.recorder.histogram(CLIENT_REQUEST_DURATION, {
           cluster: cluster.name,
@@ -202,14 +221,20 @@ export class ControlPlaneObserver implements ClusterObserver {
     const s = tally.summary;
     const weight = request.template.batch ?? 1;
     s.total += weight;
-    if (status === 200) s.ok += weight;
-    else if (status === 429) s.tooManyRequests += weight;
-    else if (status === 504) s.timeouts += weight;
-    else if (status === STATUS_CONNECTION_RESET || status === STATUS_CONNECTION_REFUSED) {
-      s.connectionErrors += weight;
+    if (status === STATUS_CONNECTION_REFUSED) s.refused += weight;
+    else if (status === STATUS_CONNECTION_RESET) s.reset += weight;
+    else if (status === STATUS_GATEWAY_TIMEOUT) s.timeouts += weight;
+    else {
+      s.served += weight;
+      if (status === 200) s.ok += weight;
+      else if (status === 429) s.tooManyRequests += weight;
     }
-    if (latencySeconds > s.maxSeconds) s.maxSeconds = latencySeconds;
-    this.recorder.observe(tally.latency, now, latencySeconds);
+    // A connection that got no answer has no latency: it must not count as a fast request.
+    if (!isConnectionFailure(status)) {
+      if (s.maxSeconds === undefined || latencySeconds > s.maxSeconds)
+        s.maxSeconds = latencySeconds;
+      this.recorder.observe(tally.latency, now, latencySeconds, weight);
+    }
     let code = tally.codes.get(status);
     if (code === undefined) {
       code = this.recorder.counter(CLIENT_REQUESTS_TOTAL, {
@@ -221,15 +246,14 @@ export class ControlPlaneObserver implements ClusterObserver {
     }
     this.recorder.add(code, now, weight);
     // The apiserver measures what it answered; a refused or reset connection it never did.
-    const answered = status !== STATUS_CONNECTION_REFUSED && status !== STATUS_CONNECTION_RESET;
-    if (answered && request.replica >= 0) {
+    if (!isConnectionFailure(status) && request.replica >= 0) {
       const handles = perReplica(this.serverLatencyCache, cluster, request.template);
       let handle = handles[request.replica];
       if (handle === undefined) {
         handle = this.serverLatencyHandle(cluster, request);
         handles[request.replica] = handle;
       }
-      this.recorder.observe(handle, now, latencySeconds);
+      this.recorder.observe(handle, now, latencySeconds, weight);
     }
   }
 
@@ -391,8 +415,8 @@ export class ControlPlaneObserver implements ClusterObserver {
   /** Per cluster: outcomes per client, worst per-minute p99s, SLO verdict. */
   summarize(cluster: Cluster): ClusterSummary {
     const requests: RequestSummary[] = [];
-    let mutating = 0;
-    let list = 0;
+    let mutating: number | undefined;
+    let list: number | undefined;
     for (const [key, tally] of this.tallies) {
       if (!key.startsWith(`${cluster.name}\0`)) continue;
       const where = { cluster: cluster.name, client: tally.summary.client };
@@ -400,17 +424,20 @@ export class ControlPlaneObserver implements ClusterObserver {
         where,
         statistic: { quantile: 0.99 },
       });
-      const worst = Math.max(0, ...perMinute.points.map((p) => p.value ?? 0));
-      if (tally.summary.verb === "list") list = Math.max(list, worst);
-      else mutating = Math.max(mutating, worst);
+      const values = perMinute.points.flatMap((p) => (p.value === null ? [] : [p.value]));
+      const worst = values.length === 0 ? undefined : Math.max(...values);
+      if (tally.summary.verb === "list") list = maxDefined(list, worst);
+      else mutating = maxDefined(mutating, worst);
       const [whole] = histogramTotals(this.recorder, CLIENT_REQUEST_DURATION, {
         where,
         quantiles: [0.5, 0.99],
       });
       // Bucket interpolation can overshoot the largest observation; never report beyond it.
       const max = tally.summary.maxSeconds;
-      tally.summary.p50Seconds = Math.min(max, whole.quantiles[0].value ?? 0);
-      tally.summary.p99Seconds = Math.min(max, whole.quantiles[1].value ?? 0);
+      const quantile = (value: number | undefined) =>
+        value === undefined || max === undefined ? undefined : Math.min(max, value);
+      tally.summary.p50Seconds = quantile(whole.quantiles[0].value ?? undefined);
+      tally.summary.p99Seconds = quantile(whole.quantiles[1].value ?? undefined);
       requests.push(tally.summary);
     }
     requests.sort((a, b) => (a.client < b.client ? -1 : a.client > b.client ? 1 : 0));
@@ -441,8 +468,14 @@ export class ControlPlaneObserver implements ClusterObserver {
       withinSlo:
         oomKills === 0 &&
         availability >= MIN_AVAILABILITY &&
-        mutating <= SLO_SECONDS.mutating &&
-        list <= SLO_SECONDS.listCluster,
+        (mutating ?? 0) <= SLO_SECONDS.mutating &&
+        (list ?? 0) <= SLO_SECONDS.listCluster,
     };
   }
+}
+
+function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
 }

@@ -34,9 +34,12 @@ export interface FleetOutcomes {
   firstControlPlaneDownSeconds: number | undefined;
   /** First minute of fleet-wide impact on any product (s). */
   impactStartSeconds: number | undefined;
-  /** The minute of the lowest fleet-wide success over all products (s). */
+  /** The minute of the lowest fleet-wide success over all products (s), if users were hurt. */
   peakImpactSeconds: number | undefined;
-  peakImpactSuccess: number;
+  /** The lowest fleet-wide success of a minute; absent when the scenario has no products. */
+  peakImpactSuccess: number | undefined;
+  /** First minute a cluster had user impact or lost every apiserver (s): what recovery ends. */
+  incidentStartSeconds: number | undefined;
   /** The first alert notification (s). */
   detectedSeconds: number | undefined;
   /** Operators locked out: first failed API action to the first accepted one, summed over clusters (s). */
@@ -44,12 +47,14 @@ export interface FleetOutcomes {
   /** Longest lockout of one cluster (s). */
   longestLockoutSeconds: number;
   /**
-   * First and last affected cluster back to good health for the rest of the run (s): users
-   * served, apiservers within the SLO, DNS resolving, nodes back.
+   * First and last cluster of the incident back to good health for the rest of the run (s):
+   * users served, apiservers up and within the SLO, DNS resolving, nodes back. A cluster of the
+   * incident is one whose users were hurt or whose apiservers were all down at some minute.
+   * Absent when no cluster recovered (first) or some never did (all), or there was no incident.
    */
   firstRecoveredSeconds: number | undefined;
   allRecoveredSeconds: number | undefined;
-  /** Affected clusters still hurting at the end of the run. */
+  /** Clusters of the incident (weighted) still unhealthy at the end of the run. */
   unrecoveredClusters: number;
 }
 
@@ -102,6 +107,7 @@ export function measureOutcomes(
   let firstRecoveredSeconds: number | undefined;
   let allRecoveredSeconds: number | undefined;
   let unrecoveredClusters = 0;
+  let incidentStartSeconds: number | undefined;
   for (const cluster of clusters) {
     const success = (s: ClusterClassResult["minutes"][number]) => {
       let requests = 0;
@@ -120,15 +126,24 @@ export function measureOutcomes(
         firstControlPlaneDownSeconds = down.t;
       }
     }
-    if (!hurt.includes(true)) continue;
-    clustersAffected += cluster.count;
+    if (hurt.includes(true)) clustersAffected += cluster.count;
+    const hurtAt = hurt.indexOf(true);
+    const incidentAt = Math.min(
+      hurtAt < 0 ? Infinity : cluster.minutes[hurtAt].t,
+      down === undefined ? Infinity : down.t,
+    );
+    if (incidentAt === Infinity) continue;
+    if (incidentStartSeconds === undefined || incidentAt < incidentStartSeconds) {
+      incidentStartSeconds = incidentAt;
+    }
     // Recovered: from this minute on, users are served and the cluster is whole again: its
     // control plane answers within the SLO, DNS resolves, and its nodes are back.
     const healthy = cluster.minutes.map(
       (s, i) =>
         !hurt[i] &&
         s.readyReplicas > 0 &&
-        s.apiserverP99Seconds <= RECOVERED_P99_SECONDS &&
+        // No answer to time in a minute with ready replicas: nothing was slow.
+        (s.apiserverP99Seconds ?? 0) <= RECOVERED_P99_SECONDS &&
         s.dnsSuccess >= IMPACT_SUCCESS_THRESHOLD &&
         s.nodesReady >= RECOVERED_NODE_FRACTION * cluster.nodes,
     );
@@ -158,7 +173,8 @@ export function measureOutcomes(
     impactStartSeconds,
     peakImpactSeconds:
       peak !== undefined && peak.success < IMPACT_SUCCESS_THRESHOLD ? peak.t : undefined,
-    peakImpactSuccess: peak?.success ?? 1,
+    peakImpactSuccess: products.length === 0 ? undefined : (peak?.success ?? 1),
+    incidentStartSeconds,
     detectedSeconds: notified?.t,
     lockoutSeconds: lockouts.reduce((sum, d) => sum + d, 0),
     longestLockoutSeconds: Math.max(0, ...lockouts),

@@ -63,8 +63,11 @@ export class HistogramSeries implements HistogramReader {
     this.runBucketCounts = new Float64Array(this.stride);
   }
 
-  /** Records `value` (not NaN, checked by the caller) in window `window`. */
-  observe(window: number, value: number): void {
+  /**
+   * Records `value` (not NaN, checked by the caller) in window `window`, `count` times: one
+   * simulated request standing for `count` identical ones.
+   */
+  observe(window: number, value: number, count = 1): void {
     // The first bucket whose upper bound is >= value (Go's sort.SearchFloat64s in client_golang),
     // found by a branchless binary search: a fixed number of steps, and no mispredicted branch
     // however the observations are spread, which measured about twice as fast as a branching one.
@@ -78,13 +81,13 @@ export class HistogramSeries implements HistogramReader {
     }
     bucket += +(bounds[bucket] < value);
     if (window >= this.counts.length) this.grow(window);
-    this.bucketCounts[window * this.stride + bucket]++;
-    this.counts[window]++;
-    this.sums[window] += value;
+    this.bucketCounts[window * this.stride + bucket] += count;
+    this.counts[window] += count;
+    this.sums[window] += value * count;
     if (value > this.maxes[window]) this.maxes[window] = value;
-    this.runBucketCounts[bucket]++;
-    this.runCount++;
-    this.runSum += value;
+    this.runBucketCounts[bucket] += count;
+    this.runCount += count;
+    this.runSum += value * count;
     if (value > this.runMax) this.runMax = value;
   }
 

@@ -152,15 +152,21 @@ export class MetricsRecorder {
     return this.gauges[handle].value;
   }
 
-  /** Records one observation (finite) in a histogram at simulated time `now`. */
-  observe(handle: HistogramHandle, now: number, value: number): void {
+  /**
+   * Records one observation (finite) in a histogram at simulated time `now`, or `count`
+   * identical ones (a positive integer).
+   */
+  observe(handle: HistogramHandle, now: number, value: number, count = 1): void {
     const series = this.histograms[handle];
     const window = this.windows.indexOf(now);
     if (window < 0) throw this.outsideRun(series.name, now);
     if (!Number.isFinite(value)) {
       throw new RangeError(`histogram ${series.name}: cannot observe ${value}`);
     }
-    series.observe(window, value);
+    if (!(Number.isInteger(count) && count > 0)) {
+      throw new RangeError(`histogram ${series.name}: cannot observe ${count} times`);
+    }
+    series.observe(window, value, count);
   }
 
   /** Declared family names in byte order. */

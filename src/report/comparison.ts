@@ -63,12 +63,11 @@ export function comparisonTable(runs: readonly VariantRun[]): ComparisonTable {
         ? null
         : minutes(o.detectedSeconds - applied);
     values.lockout = minutes(o.longestLockoutSeconds);
+    // Absent when there was nothing to recover from or some cluster never recovered.
     values.recovery =
-      o.impactStartSeconds === undefined
-        ? 0
-        : o.allRecoveredSeconds === undefined
-          ? null
-          : minutes(o.allRecoveredSeconds - o.impactStartSeconds);
+      o.incidentStartSeconds === undefined || o.allRecoveredSeconds === undefined
+        ? null
+        : minutes(o.allRecoveredSeconds - o.incidentStartSeconds);
     return { id: run.id, title: run.title, description: run.description, values };
   });
   return { columns, rows };

@@ -57,7 +57,8 @@ export function replayReportInput(
       title: "Apiserver p99 latency (non-watch requests)",
       unit: "s",
       log: true,
-      lines: perCluster(result, (s) => (s.apiserverP99Seconds > 0 ? s.apiserverP99Seconds : null)),
+      // A minute without an answered request has no point (a gap), never a fast one.
+      lines: perCluster(result, (s) => s.apiserverP99Seconds ?? null),
     },
     {
       id: "apiserver-ready",
@@ -136,13 +137,27 @@ export function replayReportInput(
     summary: [
       { label: "control planes lost", value: `${o.controlPlanesLost} of ${result.fleet.clusters}` },
       { label: "clusters with user impact", value: String(o.clustersAffected) },
+      // Without products there is no user-facing figure: none is shown rather than a 0 or 100%.
+      ...(o.peakImpactSuccess === undefined
+        ? []
+        : [
+            {
+              label: "user-facing error minutes",
+              value: Object.values(o.errorMinutes)
+                .reduce((a, b) => a + b, 0)
+                .toFixed(0),
+            },
+            { label: "worst minute success", value: `${(o.peakImpactSuccess * 100).toFixed(1)}%` },
+          ]),
       {
-        label: "user-facing error minutes",
-        value: Object.values(o.errorMinutes)
-          .reduce((a, b) => a + b, 0)
-          .toFixed(0),
+        label: "all clusters recovered",
+        value:
+          o.incidentStartSeconds === undefined
+            ? "nothing to recover"
+            : o.unrecoveredClusters > 0
+              ? `not by the end (${o.unrecoveredClusters} still unhealthy)`
+              : `${Math.round(((o.allRecoveredSeconds ?? 0) - o.incidentStartSeconds) / 60)} min after the incident began`,
       },
-      { label: "worst minute success", value: `${(o.peakImpactSuccess * 100).toFixed(1)}%` },
       { label: "longest lockout", value: `${Math.round(o.longestLockoutSeconds / 60)} min` },
       {
         label: "timeline within tolerance",

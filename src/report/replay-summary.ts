@@ -63,20 +63,39 @@ export function outcomeSummary(result: RunResult): string {
         .map(([product, value]) => `${product} ${value.toFixed(1)}`)
         .join(", ") || "no products modelled",
     ],
-    [
-      "worst minute",
-      `${(o.peakImpactSuccess * 100).toFixed(1)}% of requests succeeded, at ${at(o.peakImpactSeconds)}`,
-    ],
+    ...(o.peakImpactSuccess === undefined
+      ? []
+      : [
+          [
+            "worst minute",
+            `${(o.peakImpactSuccess * 100).toFixed(1)}% of requests succeeded, at ${at(o.peakImpactSeconds)}`,
+          ] as [string, string],
+        ]),
     ["detected (first page)", at(o.detectedSeconds)],
     [
       "operators locked out",
       `longest ${formatDuration(Math.round(o.longestLockoutSeconds))}, ${formatDuration(Math.round(o.lockoutSeconds))} summed over clusters`,
     ],
-    [
-      "recovered",
-      `first cluster ${at(o.firstRecoveredSeconds)}, all ${o.unrecoveredClusters > 0 ? `not by the end (${o.unrecoveredClusters} clusters still hurt)` : at(o.allRecoveredSeconds)}`,
-    ],
+    ["recovered", recoveredText(o, at)],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
   return `Outcome\n${rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join("\n")}`;
+}
+
+/** Recovery as it happened: nothing to recover, some clusters never recovered, or the times. */
+function recoveredText(
+  o: RunResult["outcomes"],
+  at: (seconds: number | undefined) => string,
+): string {
+  if (o.incidentStartSeconds === undefined)
+    return "no cluster lost its control plane or hurt users";
+  const first =
+    o.firstRecoveredSeconds === undefined
+      ? "no cluster"
+      : `first cluster ${at(o.firstRecoveredSeconds)}`;
+  const all =
+    o.unrecoveredClusters > 0
+      ? `not all by the end (${o.unrecoveredClusters} clusters still unhealthy)`
+      : `all ${at(o.allRecoveredSeconds)}`;
+  return `${first}, ${all}`;
 }

@@ -41,7 +41,9 @@ export function runResultTable(result: RunResult): string {
   return result.clusters.length === 0 ? header : `${header}\n${clusterTable(result)}`;
 }
 
-function seconds(value: number): string {
+/** A latency, or "–" when there was none to measure (nothing served). */
+function seconds(value: number | undefined): string {
+  if (value === undefined) return "–";
   return value < 1 ? `${(value * 1000).toFixed(0)}ms` : `${value.toFixed(1)}s`;
 }
 
@@ -70,7 +72,8 @@ function clusterTable(result: RunResult): string {
       lines.push(
         `  ${r.client}: ${r.total.toLocaleString("en-US")} sent, ${r.ok.toLocaleString("en-US")} ok, ` +
           `${r.tooManyRequests.toLocaleString("en-US")} 429, ${r.timeouts.toLocaleString("en-US")} timed out, ` +
-          `${r.connectionErrors.toLocaleString("en-US")} refused; p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)}`,
+          `${r.refused.toLocaleString("en-US")} refused, ${r.reset.toLocaleString("en-US")} reset; ` +
+          `p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)} (served and timed out)`,
       );
     }
     for (const i of c.informers) {

@@ -24,6 +24,18 @@ function closeTo(actual: number, expected: number): void {
 }
 
 describe("histogram series", () => {
+  it("count one observation standing for g identical requests g times", () => {
+    const weighted = recorderWithHistogram();
+    const h = weighted.histogram(LATENCY, { verb: "PUT" });
+    weighted.observe(h, 3, 0.2, 75);
+    weighted.observe(h, 3, 2);
+    const data = histogramSeries(weighted, LATENCY)[0].windowData();
+    assert.deepEqual([...data.bucketCounts.subarray(0, 4)], [0, 75, 0, 1]);
+    assert.equal(data.count[0], 76);
+    closeTo(data.sum[0], 75 * 0.2 + 2);
+    assert.throws(() => weighted.observe(h, 3, 1, 0), /cannot observe 0 times/);
+  });
+
   it("count each window's observations per bucket, upper bounds inclusive, +Inf last", () => {
     const r = recorderWithHistogram();
     const h = r.histogram(LATENCY, { verb: "LIST" });

@@ -39,7 +39,7 @@ test("the same agent on 100 nodes keeps the control plane within SLO (seed 1)", 
   assert.equal(cluster.withinSlo, true, JSON.stringify(cluster.worstMinuteP99));
   const agent = client(cluster, "telemetry list pods");
   assert.equal(agent.ok, agent.total);
-  assert.ok(cluster.worstMinuteP99.mutating < 1);
+  assert.ok((cluster.worstMinuteP99.mutating ?? Infinity) < 1);
 });
 
 test("a node-scoped, watch-cache-served agent stays within SLO at 5,000 nodes (seed 1)", () => {
@@ -49,7 +49,7 @@ test("a node-scoped, watch-cache-served agent stays within SLO at 5,000 nodes (s
   const agent = client(cluster, "telemetry list pods (node)");
   assert.ok(agent.total > 100_000, `${agent.total} LISTs`);
   assert.equal(agent.ok, agent.total);
-  assert.ok(agent.p99Seconds < 1, `agent p99 ${agent.p99Seconds} s`);
+  assert.ok((agent.p99Seconds ?? Infinity) < 1, `agent p99 ${agent.p99Seconds} s`);
 });
 
 test("the same 5,000-node agent in its own bounded priority level leaves the cluster standing (seed 1)", () => {
@@ -58,7 +58,7 @@ test("the same 5,000-node agent in its own bounded priority level leaves the clu
   assert.equal(cluster.notReadySeconds, 0);
   const leases = client(cluster, "kubelet update lease");
   assert.equal(leases.ok, leases.total, "node leases keep renewing");
-  assert.ok(leases.p99Seconds < 1);
+  assert.ok((leases.p99Seconds ?? Infinity) < 1);
   const agent = client(cluster, "telemetry list pods");
   assert.ok(
     agent.tooManyRequests > agent.ok * 10,
