@@ -42,14 +42,15 @@ export const FINDING_RULES = {
     id: "KS004",
     name: "apiserver-memory-exhausted",
     summary:
-      "The LISTs of a rollout hold more memory at once than an apiserver has: it is OOM-killed and its watches break.",
+      "The LISTs of a rollout (or, in steady state, those in flight on average) hold more memory at once than an apiserver has: it is OOM-killed and its watches break.",
     remediation:
       'Serve the LISTs from the watch cache (resourceVersion "0"), page them, stagger the rollout, or scope them to the node.',
   },
   KS005: {
     id: "KS005",
     name: "control-plane-cpu-exhausted",
-    summary: "The steady load needs more apiserver or etcd CPU than the control plane has.",
+    summary:
+      "The steady load needs more apiserver or etcd CPU, or more apiserver network egress, than the control plane has.",
     remediation:
       "Scope the calls to the node, replace polling with watches, or use a fan-out cache.",
   },
@@ -176,7 +177,7 @@ export function findingsFor(input: FindingInput): Finding[] {
     add("KS003", "error", `at ${estimate.nodes.toLocaleString("en-US")} nodes it ${o.message}`);
   for (const o of byKind("memory"))
     add("KS004", "error", `at ${estimate.nodes.toLocaleString("en-US")} nodes ${o.message}`);
-  for (const o of [...byKind("cpu"), ...byKind("etcd")])
+  for (const o of [...byKind("cpu"), ...byKind("etcd"), ...byKind("network")])
     add("KS005", "error", `at ${estimate.nodes.toLocaleString("en-US")} nodes it ${o.message}`);
   const heavy = findings.some((f) => f.id === "KS001" || f.id === "KS003" || f.id === "KS002");
   const shared = estimate.calls.find((e) => SHARED_LEVELS.has(e.level.priorityLevel));

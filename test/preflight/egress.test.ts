@@ -44,6 +44,26 @@ test("a DaemonSet watching pods, nodes, services and endpoints cluster-wide is j
   assert.equal(network[0].phase, "steady");
 });
 
+test("preflight does not call that DaemonSet ok at 7,500 nodes on 1.34: KS005 names the network", () => {
+  const report = workloadNamed(
+    analyse([fixture("cluster-wide-watchers.yaml")], { nodes: 7_500, version: "1.34" }),
+    "cluster-watcher",
+  );
+  assert.deepEqual(
+    report.pattern.calls.map((c) => `${c.verb} ${c.resource} ${c.scope}`),
+    [
+      "watch pods cluster",
+      "watch nodes cluster",
+      "watch services cluster",
+      "watch endpoints cluster",
+    ],
+  );
+  const ks005 = report.findings.find((f) => f.id === "KS005");
+  assert.ok(ks005 !== undefined, report.findings.map((f) => f.id).join(","));
+  assert.match(ks005.message, /network/);
+  assert.ok(report.breaksAt !== undefined && report.breaksAt.nodes < 7_500);
+});
+
 test("the same watches scoped to the node's own objects stay within the network", () => {
   const plane = { ...DEFAULT_CONTROL_PLANE, nodes: 7_500, version: "1.34" as const };
   const scoped = WATCHES.map((c) =>
