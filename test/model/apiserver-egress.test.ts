@@ -38,3 +38,34 @@ for (const seed of SEEDS) {
     assert.equal(replica.egressBytesSent, replica.egressBytesOffered);
   });
 }
+
+for (const seed of SEEDS) {
+  test(`a pod write's watch events go to every cluster-wide watcher and to its node's own (seed ${seed})`, () => {
+    const built = clusterOf("small.yaml", seed);
+    const { cluster, sim } = built;
+    const pods = cluster.resources.get("pods");
+    assert.ok(pods !== undefined);
+    pods.watchers = 140;
+    pods.nodeScopedWatchers = 100; // one per node of the 100
+    const create = {
+      ...LIST_PODS,
+      name: "probe create pod",
+      verb: "create" as const,
+      mutating: true,
+    };
+    const answers = probe(built, create, AGENT, 10, 1);
+    let offered = 0;
+    sim.scheduleAt(10.5, () => {
+      offered = cluster.replicas.reduce((t, r) => t + r.egressBytesOffered, 0);
+    });
+    sim.run({ until: 11 });
+    assert.equal(answers[0]?.status, 200, `seed ${seed}`);
+    // 40 cluster-wide watchers and one node-scoped one, each sent the whole pod; the agents'
+    // own LISTs have not started yet.
+    const expected = (40 + 1) * pods.averageBytes;
+    assert.ok(
+      Math.abs(offered - expected) < 1e-6,
+      `seed ${seed}: ${offered} B, expected ${expected}`,
+    );
+  });
+}
