@@ -4,6 +4,7 @@
  * the scenario's, kubelets renewing their leases, and the agents the scenario declares.
  */
 import type { Simulation } from "../sim/index.js";
+import type { StateChecker } from "../world/index.js";
 import {
   apf,
   defaultFeatureGates,
@@ -92,6 +93,7 @@ export function buildCluster(
   instanceName: string,
   observer: ClusterObserver,
   hooks: BuildHooks = {},
+  checker?: StateChecker,
 ): BuiltCluster {
   const d = CONTROL_PLANE_DEFAULTS;
   const featureGates: FeatureGates = {
@@ -146,6 +148,7 @@ export function buildCluster(
                 serverConcurrencyLimit:
                   spec.apiserver.maxRequestsInflight + spec.apiserver.maxMutatingRequestsInflight,
                 requestTimeoutSeconds: spec.apiserver.requestTimeoutSeconds,
+                checker,
               },
               objects,
             )
@@ -155,6 +158,7 @@ export function buildCluster(
             ),
       tickSeconds: d.tickSeconds,
       breakGlassReplica: spec.breakGlass,
+      checker,
     },
     observer,
   );
@@ -257,7 +261,13 @@ export function buildCluster(
         },
         cluster,
       );
-      rollout.onPodStarted.push((member) => populations.forEach((p) => p.startMember(member)));
+      // A node added beyond the starting size has a member past the populations' end.
+      rollout.onPodStarted.push((member) =>
+        populations.forEach((p) => {
+          p.ensureMembers(member + 1);
+          p.startMember(member);
+        }),
+      );
       rollout.onPodStopped.push((member) => populations.forEach((p) => p.stopMember(member)));
       rollouts.set(agent.name, rollout);
     }

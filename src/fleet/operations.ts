@@ -6,7 +6,8 @@
 import type { Simulation } from "../sim/index.js";
 import type { Scenario } from "../scenario/index.js";
 import type { ClusterInstance } from "./fleet-plan.js";
-import type { ClusterWorld } from "./cluster-world.js";
+import type { Component, ComponentContext } from "../world/index.js";
+import type { ClusterAssembly } from "./cluster/index.js";
 import {
   AlertEvaluator,
   DEFAULT_ALERTING,
@@ -32,11 +33,27 @@ export interface Operations {
   traffic: GlobalTrafficManager | undefined;
 }
 
+/** The fleet's actors as one component of the fleet assembly. */
+export class OperationsComponent implements Component {
+  readonly name = "fleet-operations";
+  operations: Operations | undefined;
+
+  constructor(
+    private readonly scenario: Scenario,
+    private readonly instances: ClusterInstance[],
+    private readonly clusters: ClusterAssembly[],
+  ) {}
+
+  attach(context: ComponentContext): void {
+    this.operations = startOperations(context.sim, this.scenario, this.instances, this.clusters);
+  }
+}
+
 export function startOperations(
   sim: Simulation,
   scenario: Scenario,
   instances: ClusterInstance[],
-  worlds: ClusterWorld[],
+  worlds: ClusterAssembly[],
 ): Operations {
   const log = new OpsEventLog();
   const traffic = trafficManager(sim, log, scenario, instances, worlds);
@@ -71,7 +88,7 @@ function deployPipeline(
   log: OpsEventLog,
   scenario: Scenario,
   instances: ClusterInstance[],
-  worlds: ClusterWorld[],
+  worlds: ClusterAssembly[],
 ): DeployPipeline | undefined {
   const settings = scenario.pipeline;
   if (settings === undefined) return undefined;
@@ -144,7 +161,7 @@ function trafficManager(
   log: OpsEventLog,
   scenario: Scenario,
   instances: ClusterInstance[],
-  worlds: ClusterWorld[],
+  worlds: ClusterAssembly[],
 ): GlobalTrafficManager | undefined {
   const workloads = scenario.workloads;
   if (workloads === undefined) return undefined;

@@ -6,7 +6,8 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { Scenario } from "../scenario/index.js";
-import type { RunOptions, RunResult } from "./run-scenario.js";
+import type { RunOptions } from "./run-scenario.js";
+import type { RunResult } from "./results.js";
 
 export interface RunTask {
   scenario: Scenario;

@@ -4,18 +4,23 @@
  * A component is one file plus the line that adds it to an assembly; nothing central grows.
  */
 import type { RandomStream, Simulation } from "../sim/index.js";
-import type { Port } from "./ports.js";
+import type { AnyPort, Port } from "./ports.js";
 import type { StateChecker } from "./checker.js";
 
 export interface Component {
   /** Unique within its assembly (a cluster, or the fleet). */
   readonly name: string;
   /** Ports this component provides once attached. */
-  readonly provides?: readonly Port<unknown>[];
+  readonly provides?: readonly AnyPort[];
   /** Ports that must be provided (in its assembly or above) before it attaches. */
-  readonly needs?: readonly Port<unknown>[];
+  readonly needs?: readonly AnyPort[];
   /** Builds the component's state on the world's kernel and provides its ports. */
   attach(context: ComponentContext): void;
+  /**
+   * Starts the component's activity once its assembly is complete (components added after it
+   * may subscribe to it first). Called once, in the order components were added.
+   */
+  start?(): void;
   /** Called at each sampling step of the world (every simulated minute by default). */
   sample?(now: number): void;
 }

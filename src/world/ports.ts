@@ -14,3 +14,8 @@ export interface Port<T> {
 export function definePort<T>(id: string): Port<T> {
   return { id };
 }
+
+/** Any port, whatever its value's type: what a component lists as provided or needed. */
+export interface AnyPort {
+  readonly id: string;
+}

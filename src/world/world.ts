@@ -21,6 +21,8 @@ export class WorldError extends Error {
 class Assembly {
   readonly ports = new Map<string, unknown>();
   readonly components: Component[] = [];
+  /** Components before this index have been started. */
+  started = 0;
   readonly names = new Set<string>();
   constructor(
     readonly name: string,
@@ -109,7 +111,22 @@ export class World {
     this.sim.schedule(stepSeconds, tick);
   }
 
+  /**
+   * Starts the components of an assembly (or of every assembly) not started yet, in the order
+   * they were added. `run` starts whatever is left.
+   */
+  start(assemblyName?: string): void {
+    const assemblies =
+      assemblyName === undefined ? [...this.assemblies.values()] : [this.assembly(assemblyName)];
+    for (const assembly of assemblies) {
+      while (assembly.started < assembly.components.length) {
+        assembly.components[assembly.started++].start?.();
+      }
+    }
+  }
+
   run(options: RunLimits = {}): RunOutcome {
+    this.start();
     return this.sim.run(options);
   }
 

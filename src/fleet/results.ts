@@ -1,0 +1,69 @@
+/**
+ * What a run produces: per simulated cluster a summary and its minute samples, the fleet's
+ * event log and outcome measures. Deterministic: no wall-clock figures, so equal runs are equal
+ * bytes.
+ */
+import type { StopReason } from "../sim/index.js";
+import type { InformersStats } from "../model/clients/informers.js";
+import type { ClusterSummary } from "./control-plane-observer.js";
+import type { MinuteSample } from "./cluster/index.js";
+import type { FleetOutcomes } from "./outcomes.js";
+import type { OpsEvent } from "./ops/index.js";
+
+export interface ClusterClassResult extends ClusterSummary {
+  /** The cluster class this simulated cluster belongs to. */
+  className: string;
+  /** Clusters of the fleet this simulated cluster stands for. */
+  count: number;
+  /** The pipeline wave that reaches it (1-based), if any. */
+  wave: number | undefined;
+  nodes: number;
+  kubernetesVersion: string;
+  apf: boolean;
+  /** What each informer population went through. */
+  informers: ({ name: string } & InformersStats)[];
+  /** The rolled-out DaemonSet's pods: created, started; when the first and last started. */
+  rollout:
+    | { podsCreated: number; podsStarted: number; firstStarted: number; lastStarted: number }
+    | undefined;
+  /** Node lifecycle: evictions and the worst moment. */
+  nodeLifecycle: { podsEvicted: number; minReadyNodes: number } | undefined;
+  /** One sample per minute, for charts and outcome measures. */
+  minutes: MinuteSample[];
+}
+
+export interface FleetSummary {
+  clusterClasses: number;
+  clusters: number;
+  nodes: number;
+  pods: number;
+  /** Clusters simulated (classes × waves, or every cluster with --full). */
+  simulated: number;
+}
+
+/** Everything a run produced. Deterministic: no wall-clock figures, so equal runs are equal bytes. */
+export interface RunResult {
+  scenario: { name: string; source: string };
+  seed: number;
+  /** ISO 8601 instants of simulated time 0 and of the end, when the scenario names a start. */
+  start: string | undefined;
+  end: string | undefined;
+  timeZone: string | undefined;
+  simulatedSeconds: number;
+  fleet: FleetSummary;
+  /** Components simulated in this run. */
+  components: string[];
+  /** One simulated cluster per class and wave, weighted by its count. */
+  clusters: ClusterClassResult[];
+  /** Pipeline, alerting, operators and traffic events, in time order. */
+  events: OpsEvent[];
+  /** Fleet-level measures: impact, detection, lockout, recovery. */
+  outcomes: FleetOutcomes;
+  outcome: {
+    stopReason: StopReason;
+    /** True when a limit cut the run short. */
+    limitHit: boolean;
+    events: number;
+    message: string;
+  };
+}
