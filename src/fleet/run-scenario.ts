@@ -12,7 +12,8 @@ import { ControlPlaneObserver } from "./control-plane-observer.js";
 import { prometheusText } from "../metrics/index.js";
 import { planFleet, type ClusterInstance } from "./fleet-plan.js";
 import { ClusterAssembly, type ClusterSpec } from "./cluster/index.js";
-import { OperationsComponent, type Operations } from "./operations.js";
+import type { Operations } from "./operations.js";
+import { addFleetOperations } from "./fleet-components.js";
 import { measureOutcomes } from "./outcomes.js";
 import type { ClusterClassResult, FleetSummary, RunResult } from "./results.js";
 
@@ -83,12 +84,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     observer.worlds.set(instance.name, assembly);
     return assembly;
   });
-  let operations: Operations | undefined;
-  if (scenario.pipeline !== undefined || scenario.workloads !== undefined) {
-    const component = new OperationsComponent(scenario, instances, worlds);
-    world.add(component);
-    operations = component.operations;
-  }
+  const operations: Operations | undefined = addFleetOperations(world, {
+    scenario,
+    instances,
+    clusters: worlds,
+  });
   for (const component of options.fleetComponents ?? []) {
     world.add(component);
     custom.add(component.name);

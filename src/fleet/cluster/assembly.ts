@@ -18,7 +18,9 @@ import type { BuiltCluster } from "../build-cluster.js";
 import type { HealthSignalsTracker } from "../health-signals.js";
 import type { ApiActionKind, ApiPath, ClusterHandle, HealthSignals } from "../ops/index.js";
 import {
+  AGENTS,
   CONTROL_PLANE,
+  KUBELET_LEASES,
   DNS,
   NODES,
   OPERATOR_ACCESS,
@@ -27,7 +29,7 @@ import {
   type ControlPlanePort,
   type OperatorAccessPort,
 } from "./ports.js";
-import { ControlPlaneComponent } from "./control-plane.js";
+import { AgentsComponent, ApiserversComponent, KubeletLeasesComponent } from "./control-plane.js";
 import { ApiserverReachabilityComponent, LeaderElectionComponent } from "./leader-election.js";
 import { NodesComponent } from "./nodes.js";
 import { ServicePlacementComponent } from "./service-placement.js";
@@ -40,7 +42,11 @@ import { MinuteSamplerComponent, type MinuteSample } from "./minute-sampler.js";
 /** The built-in components of a cluster, in the order they are added. */
 export function clusterComponents(cluster: ClusterSpec, observer: ClusterObserver): Component[] {
   const dataPlane = cluster.workloads !== undefined;
-  const components: Component[] = [new ControlPlaneComponent(cluster, observer)];
+  const components: Component[] = [
+    new ApiserversComponent(cluster, observer),
+    new KubeletLeasesComponent(),
+    new AgentsComponent(),
+  ];
   components.push(dataPlane ? new LeaderElectionComponent() : new ApiserverReachabilityComponent());
   if (dataPlane && cluster.spec.nodeLeases) components.push(new NodesComponent());
   components.push(new OperatorAccessComponent());
@@ -86,8 +92,18 @@ export class ClusterAssembly implements ClusterHandle {
     return this.world.find(CONTROL_PLANE, this.name) as ControlPlanePort;
   }
 
+  /** The control plane's pieces: apiservers and etcd, kubelet leases, agents. */
   get built(): BuiltCluster {
-    return this.controlPlane.built;
+    const leases = this.world.find(KUBELET_LEASES, this.name);
+    const agents = this.world.find(AGENTS, this.name);
+    return {
+      cluster: this.controlPlane.cluster,
+      leases: leases?.leases,
+      leaseGroup: leases?.leaseGroup ?? 1,
+      agents: agents?.agents ?? [],
+      informers: agents?.informers ?? [],
+      rollouts: agents?.rollouts ?? new Map(),
+    };
   }
 
   get tracker(): HealthSignalsTracker {
@@ -121,7 +137,7 @@ export class ClusterAssembly implements ClusterHandle {
   // --- ClusterHandle: what the pipeline and operators do ---
 
   applyChange(changeId: string): void {
-    this.built.rollouts.get(changeId)?.apply();
+    this.world.find(AGENTS, this.name)?.rollouts.get(changeId)?.apply();
   }
 
   apiAction(action: ApiActionKind, path: ApiPath, done: (ok: boolean) => void): void {
@@ -145,7 +161,7 @@ export class ClusterAssembly implements ClusterHandle {
     return {
       apiserverP99Seconds: cp.apiserverP99Seconds,
       rejected429PerSecond: cp.rejected429PerSecond,
-      readyzOk: this.built.cluster.readyCount > 0,
+      readyzOk: this.controlPlane.cluster.readyCount > 0,
       workloadSuccessRate: this.workloadSuccess(),
       dnsSuccessRate: this.sampler.lastDnsSuccess,
     };

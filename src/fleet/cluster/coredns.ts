@@ -28,7 +28,7 @@ export class CoreDnsComponent implements Component, DnsPort {
 
   attach(context: ComponentContext): void {
     const { name, spec, workloads } = context.get(CLUSTER_SPEC);
-    const cluster = context.get(CONTROL_PLANE).built.cluster;
+    const cluster = context.get(CONTROL_PLANE).cluster;
     const controllers = context.get(CONTROLLER_API);
     const endpoints = context.get(SERVICE_ENDPOINTS);
     const settings = workloads ?? { services: [], products: [], sources: [] };

@@ -18,7 +18,7 @@ export class LeaderElectionComponent implements Component {
   attach(context: ComponentContext): void {
     const { sim } = context;
     const { name, spec } = context.get(CLUSTER_SPEC);
-    const cluster = context.get(CONTROL_PLANE).built.cluster;
+    const cluster = context.get(CONTROL_PLANE).cluster;
     const d = DATA_PLANE_DEFAULTS;
     new PeriodicCallers(
       sim,
@@ -60,7 +60,7 @@ export class ApiserverReachabilityComponent implements Component {
   readonly provides = [CONTROLLER_API];
 
   attach(context: ComponentContext): void {
-    const cluster = context.get(CONTROL_PLANE).built.cluster;
+    const cluster = context.get(CONTROL_PLANE).cluster;
     context.provide(CONTROLLER_API, { reachable: () => cluster.readyCount > 0 });
   }
 }

@@ -3,7 +3,7 @@
  * component that reads the other components' ports.
  */
 import type { Component, ComponentContext } from "../../world/index.js";
-import { CLUSTER_SPEC, CONTROL_PLANE, DNS, NODES, WORKLOADS } from "./ports.js";
+import { AGENTS, CLUSTER_SPEC, CONTROL_PLANE, DNS, NODES, WORKLOADS } from "./ports.js";
 
 /** One minute of what happened in the cluster. */
 export interface MinuteSample {
@@ -46,8 +46,8 @@ export class MinuteSamplerComponent implements Component {
     const context = this.context;
     const now = context.sim.now;
     const { spec } = context.get(CLUSTER_SPEC);
-    const { built, tracker } = context.get(CONTROL_PLANE);
-    const cluster = built.cluster;
+    const { cluster, tracker } = context.get(CONTROL_PLANE);
+    const agents = context.find(AGENTS);
     const nodes = context.find(NODES);
     const dns = context.find(DNS);
     const workloads = context.find(WORKLOADS);
@@ -66,7 +66,7 @@ export class MinuteSamplerComponent implements Component {
       }
     }
     let agentPods = 0;
-    for (const rollout of built.rollouts.values()) agentPods += rollout.runningPods;
+    for (const rollout of agents?.rollouts.values() ?? []) agentPods += rollout.runningPods;
     this.samples.push({
       t: now,
       apiserverP99Seconds: cp.apiserverP99Seconds,

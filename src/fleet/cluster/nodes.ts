@@ -10,17 +10,27 @@
  */
 import type { Component, ComponentContext } from "../../world/index.js";
 import { NodeLifecycleController, NodePool, nodesConfig } from "../../model/nodes/index.js";
-import type { BuiltCluster } from "../build-cluster.js";
-import { CLUSTER_SPEC, CONTROL_PLANE, CONTROLLER_API, NODES, type NodesPort } from "./ports.js";
+import type { Cluster } from "../../model/cluster.js";
+import {
+  AGENTS,
+  CLUSTER_SPEC,
+  CONTROL_PLANE,
+  CONTROLLER_API,
+  KUBELET_LEASES,
+  NODES,
+  type KubeletLeasesPort,
+  type NodesPort,
+} from "./ports.js";
 
 export class NodesComponent implements Component, NodesPort {
   readonly name = "nodes";
-  readonly needs = [CLUSTER_SPEC, CONTROL_PLANE, CONTROLLER_API];
+  readonly needs = [CLUSTER_SPEC, CONTROL_PLANE, KUBELET_LEASES, CONTROLLER_API];
   readonly provides = [NODES];
   pool!: NodePool;
   lifecycle!: NodeLifecycleController;
   eventsVersion = 0;
-  private built!: BuiltCluster;
+  private apiservers!: Cluster;
+  private leases!: KubeletLeasesPort;
   private change: string | undefined;
   private podsPerNode = 0;
   private slotOfRow = new Map<number, number>();
@@ -36,7 +46,8 @@ export class NodesComponent implements Component, NodesPort {
   attach(context: ComponentContext): void {
     this.context = context;
     const { spec, change } = context.get(CLUSTER_SPEC);
-    this.built = context.get(CONTROL_PLANE).built;
+    this.apiservers = context.get(CONTROL_PLANE).cluster;
+    this.leases = context.get(KUBELET_LEASES);
     this.change = change;
     this.podsPerNode = Math.round(spec.podsPerNode);
     const config = nodesConfig({
@@ -53,8 +64,8 @@ export class NodesComponent implements Component, NodesPort {
       config,
     );
     this.nextSlot = spec.nodes;
-    this.removedInLeaseGroup = new Uint16Array(Math.ceil(spec.nodes / this.built.leaseGroup));
-    context.get(CONTROL_PLANE).leaseOutcomes.push((member, ok) => this.leaseRenewed(member, ok));
+    this.removedInLeaseGroup = new Uint16Array(Math.ceil(spec.nodes / this.leases.leaseGroup));
+    this.leases.outcomes.push((member, ok) => this.leaseRenewed(member, ok));
     context.provide(NODES, this);
   }
 
@@ -91,7 +102,7 @@ export class NodesComponent implements Component, NodesPort {
     if (!ok) return;
     const pool = this.pool;
     const now = this.context.sim.now;
-    const group = this.built.leaseGroup;
+    const group = this.leases.leaseGroup;
     const end = Math.min(this.context.get(CLUSTER_SPEC).spec.nodes, (member + 1) * group);
     for (let row = member * group; row < end; row++) {
       if (!pool.isRemoved(row)) pool.recordLeaseRenewal(row, now);
@@ -102,7 +113,8 @@ export class NodesComponent implements Component, NodesPort {
   }
 
   private rollout() {
-    return this.change === undefined ? undefined : this.built.rollouts.get(this.change);
+    if (this.change === undefined) return undefined;
+    return this.context.find(AGENTS)?.rollouts.get(this.change);
   }
 
   private nodeRemoved(row: number): void {
@@ -111,11 +123,11 @@ export class NodesComponent implements Component, NodesPort {
     this.freeSlots.push(slot);
     this.rollout()?.removeNode(slot);
     this.nodeObjectsChanged(-1);
-    const member = Math.floor(slot / this.built.leaseGroup);
+    const member = Math.floor(slot / this.leases.leaseGroup);
     const rows = this.rowsOfMember.get(member);
     if (rows !== undefined && rows.includes(row)) rows.splice(rows.indexOf(row), 1);
     this.removedInLeaseGroup[member]++;
-    if (this.memberEmpty(member)) this.built.leases?.stopMember(member);
+    if (this.memberEmpty(member)) this.leases.leases?.stopMember(member);
   }
 
   private nodeAdded(row: number): void {
@@ -124,7 +136,7 @@ export class NodesComponent implements Component, NodesPort {
     const slot = this.freeSlots.pop() ?? this.nextSlot++;
     this.slotOfRow.set(row, slot);
     this.rollout()?.addNode(slot);
-    const member = Math.floor(slot / this.built.leaseGroup);
+    const member = Math.floor(slot / this.leases.leaseGroup);
     if (member >= this.removedInLeaseGroup.length) this.growLeaseGroups(member + 1);
     let rows = this.rowsOfMember.get(member);
     if (rows === undefined) {
@@ -133,12 +145,12 @@ export class NodesComponent implements Component, NodesPort {
     }
     rows.push(row);
     if (this.removedInLeaseGroup[member] > 0) this.removedInLeaseGroup[member]--;
-    this.built.leases?.startMember(member);
+    this.leases.leases?.startMember(member);
   }
 
   /** No live node is left in a lease member's group: its renewer stops. */
   private memberEmpty(member: number): boolean {
-    const group = this.built.leaseGroup;
+    const group = this.leases.leaseGroup;
     const start = member * group;
     const nodes = this.context.get(CLUSTER_SPEC).spec.nodes;
     if (start >= nodes) return (this.rowsOfMember.get(member)?.length ?? 0) === 0;
@@ -150,11 +162,11 @@ export class NodesComponent implements Component, NodesPort {
     const grown = new Uint16Array(Math.max(members, this.removedInLeaseGroup.length * 2));
     grown.set(this.removedInLeaseGroup);
     this.removedInLeaseGroup = grown;
-    this.built.leases?.ensureMembers(members);
+    this.leases.leases?.ensureMembers(members);
   }
 
   private nodeObjectsChanged(delta: number): void {
-    const cluster = this.built.cluster;
+    const cluster = this.apiservers;
     cluster.objectsChanged("nodes", delta);
     cluster.objectsChanged("leases", delta);
     cluster.podObjectsChanged(delta * this.podsPerNode);

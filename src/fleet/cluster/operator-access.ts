@@ -7,8 +7,10 @@ import { ApiClient } from "../../model/clients/api-client.js";
 import { STATUS_OK } from "../../model/request.js";
 import type { UserInfo } from "../../k8s/index.js";
 import type { ApiActionKind, ApiPath } from "../ops/index.js";
-import { CONTROL_PLANE_DEFAULTS, type BuiltCluster } from "../build-cluster.js";
+import { CONTROL_PLANE_DEFAULTS } from "../control-plane-defaults.js";
+import type { Cluster } from "../../model/cluster.js";
 import {
+  AGENTS,
   CLUSTER_SPEC,
   CONTROL_PLANE,
   OPERATOR_ACCESS,
@@ -23,12 +25,14 @@ export class OperatorAccessComponent implements Component, OperatorAccessPort {
   readonly provides = [OPERATOR_ACCESS];
   private operatorClient!: ApiClient;
   private breakGlassClient!: ApiClient;
-  private built!: BuiltCluster;
+  private apiservers!: Cluster;
   private cluster!: ClusterSpec;
+  private context!: ComponentContext;
 
   attach(context: ComponentContext): void {
+    this.context = context;
     this.cluster = context.get(CLUSTER_SPEC);
-    this.built = context.get(CONTROL_PLANE).built;
+    this.apiservers = context.get(CONTROL_PLANE).cluster;
     const client = (name: string, user: UserInfo): ApiClient =>
       new ApiClient(
         context.sim,
@@ -40,7 +44,7 @@ export class OperatorAccessComponent implements Component, OperatorAccessPort {
           maxRetries: CONTROL_PLANE_DEFAULTS.clientGoMaxRetries,
           version: this.cluster.spec.kubernetesVersion,
         },
-        this.built.cluster,
+        this.apiservers,
       );
     const name = this.cluster.name;
     this.operatorClient = client(
@@ -51,12 +55,12 @@ export class OperatorAccessComponent implements Component, OperatorAccessPort {
       `${name}/operator-break-glass`,
       OPERATOR_USERS["system:masters"],
     );
-    this.breakGlassClient.useTransport(this.built.cluster.breakGlass);
+    this.breakGlassClient.useTransport(this.apiservers.breakGlass);
     context.provide(OPERATOR_ACCESS, this);
   }
 
   apiAction(action: ApiActionKind, path: ApiPath, done: (ok: boolean) => void): void {
-    if (path === "break-glass" && this.built.cluster.breakGlassReplica === undefined) {
+    if (path === "break-glass" && this.apiservers.breakGlassReplica === undefined) {
       done(false);
       return;
     }
@@ -71,7 +75,8 @@ export class OperatorAccessComponent implements Component, OperatorAccessPort {
       (status) => {
         const ok = status === STATUS_OK;
         const change = this.cluster.change;
-        if (ok && change !== undefined) this.built.rollouts.get(change)?.deleteObject();
+        if (ok && change !== undefined)
+          this.context.find(AGENTS)?.rollouts.get(change)?.deleteObject();
         done(ok);
       },
       null,
@@ -85,7 +90,7 @@ export class OperatorAccessComponent implements Component, OperatorAccessPort {
     ]);
     // The block keeps the cluster's own components (kubelets, controllers, kube-system) and
     // the operators; everything else, the expensive agents included, is refused.
-    this.built.cluster.blockUsers(
+    this.apiservers.blockUsers(
       blocked
         ? (user) =>
             !(
@@ -99,7 +104,7 @@ export class OperatorAccessComponent implements Component, OperatorAccessPort {
   }
 
   scaleApiservers(replicas: number): void {
-    const cluster = this.built.cluster;
+    const cluster = this.apiservers;
     const more = replicas - cluster.replicas.length;
     if (more > 0) {
       cluster.addReplicas(

@@ -7,7 +7,9 @@ import type { ClusterClass, OperatorSettings, WorkloadSettings } from "../../sce
 import type { ControllerApi, NodeLifecycleController, NodePool } from "../../model/nodes/index.js";
 import type { DnsModel } from "../../model/dns/index.js";
 import type { ClusterWorkloads } from "../../model/workloads/index.js";
-import type { BuiltCluster } from "../build-cluster.js";
+import type { Cluster } from "../../model/cluster.js";
+import type { BuiltAgents } from "../build-agents.js";
+import type { BuiltKubeletLeases } from "../build-kubelet-leases.js";
 import type { HealthSignalsTracker } from "../health-signals.js";
 import type { ApiActionKind, ApiPath } from "../ops/index.js";
 
@@ -25,12 +27,19 @@ export interface ClusterSpec {
 export type LeaseOutcomeListener = (member: number, ok: boolean) => void;
 
 export interface ControlPlanePort {
-  built: BuiltCluster;
+  /** The apiservers (load balancer, replicas, admission), etcd and the stored objects. */
+  cluster: Cluster;
   /** Per-minute p99, 429s and availability as a monitoring system sees them. */
   tracker: HealthSignalsTracker;
-  /** Listeners of kubelet lease renewals. */
-  leaseOutcomes: LeaseOutcomeListener[];
 }
+
+export interface KubeletLeasesPort extends BuiltKubeletLeases {
+  /** Listeners of kubelet lease renewals. */
+  outcomes: LeaseOutcomeListener[];
+}
+
+/** The scenario's agents: client populations and the DaemonSets the pipeline rolls out. */
+export type AgentsPort = BuiltAgents;
 
 export interface NodesPort {
   pool: NodePool;
@@ -70,6 +79,8 @@ export interface OperatorAccessPort {
 
 export const CLUSTER_SPEC = definePort<ClusterSpec>("cluster/spec");
 export const CONTROL_PLANE = definePort<ControlPlanePort>("cluster/control-plane");
+export const KUBELET_LEASES = definePort<KubeletLeasesPort>("cluster/kubelet-leases");
+export const AGENTS = definePort<AgentsPort>("cluster/agents");
 export const CONTROLLER_API = definePort<ControllerApi>("cluster/controller-api");
 export const NODES = definePort<NodesPort>("cluster/nodes");
 export const DNS = definePort<DnsPort>("cluster/dns");

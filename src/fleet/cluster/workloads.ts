@@ -114,7 +114,7 @@ export class WorkloadsComponent implements Component, WorkloadsPort {
         maxRetries: CONTROL_PLANE_DEFAULTS.clientGoMaxRetries,
         version: spec.kubernetesVersion,
       },
-      context.get(CONTROL_PLANE).built.cluster,
+      context.get(CONTROL_PLANE).cluster,
     );
     const create = template("replicaset-controller create pods", "create", "pods", "");
     return {
