@@ -41,6 +41,11 @@ export interface PeriodicCallersConfig {
   qps: number;
   burst: number;
   retry: RetryPolicy;
+  /**
+   * When a started member makes its first call: at a random phase within the period (the
+   * default: long-running processes drift apart), or at once (a CronJob's pods, a restart herd).
+   */
+  firstCall?: "spread" | "immediate";
   /** Hears each call's final outcome (after retries): a kubelet's lease renewed or not. */
   onOutcome?: (member: number, ok: boolean) => void;
 }
@@ -146,7 +151,8 @@ export class PeriodicCallers implements ResponseSink {
     this.running++;
     this.generation[member]++;
     this.inFlight[member] = 0;
-    const phase = this.random.next() * this.config.periodSeconds;
+    const phase =
+      this.config.firstCall === "immediate" ? 0 : this.random.next() * this.config.periodSeconds;
     this.tickHandle[member] = this.sim.schedule(phase, this.onTick, member);
   }
 
