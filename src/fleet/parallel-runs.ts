@@ -11,7 +11,7 @@ import type { RunResult } from "./results.js";
 
 export interface RunTask {
   scenario: Scenario;
-  options: Pick<RunOptions, "seed" | "full">;
+  options: Pick<RunOptions, "seed" | "full" | "check">;
 }
 
 /** What a worker posts back: the result, or the error message of a failed run. */
