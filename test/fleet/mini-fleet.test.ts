@@ -10,7 +10,7 @@ const SEED = 3;
 const scenario = () =>
   loadScenarioFile(join(FIXTURES, "scenarios", "data-plane", "mini-fleet.yaml"));
 let asHappened: RunResult | undefined;
-const baseline = () => (asHappened ??= runScenario(scenario(), { seed: SEED }));
+const baseline = () => (asHappened ??= runScenario(scenario(), { seed: SEED, check: true }));
 
 test("the change takes down the big clusters' control planes, and only theirs", () => {
   const result = baseline();
@@ -50,11 +50,17 @@ test("DNS in the fallen clusters degrades while the API is down; the small clust
 });
 
 test("the same seed gives the same result, byte for byte", () => {
-  assert.equal(JSON.stringify(runScenario(scenario(), { seed: SEED })), JSON.stringify(baseline()));
+  assert.equal(
+    JSON.stringify(runScenario(scenario(), { seed: SEED, check: true })),
+    JSON.stringify(baseline()),
+  );
 });
 
 test("scoping the agent's LIST to its node keeps every control plane up", () => {
-  const result = runScenario(applyMitigations(scenario(), ["node-scoped-cache"]), { seed: SEED });
+  const result = runScenario(applyMitigations(scenario(), ["node-scoped-cache"]), {
+    seed: SEED,
+    check: true,
+  });
   assert.equal(result.outcomes.controlPlanesLost, 0, `seed ${SEED}`);
   assert.equal(result.outcomes.clustersAffected, 0, `seed ${SEED}`);
 });
@@ -66,7 +72,7 @@ test("published times are compared with the run, never fed into it", () => {
   // Moving a published time changes only the verdict, not the run.
   const shifted = structuredClone(s);
   shifted.calibration[1].publishedSeconds += 3600;
-  const again = runScenario(shifted, { seed: SEED });
+  const again = runScenario(shifted, { seed: SEED, check: true });
   assert.equal(JSON.stringify(again.outcomes), JSON.stringify(baseline().outcomes));
   assert.equal(timelineRows(again, shifted.calibration)[1].withinTolerance, false);
 });
