@@ -4,33 +4,11 @@
  * bytes.
  */
 import type { StopReason } from "../sim/index.js";
-import type { InformersStats } from "../model/clients/informers.js";
-import type { ClusterSummary } from "./control-plane-observer.js";
-import type { MinuteSample } from "./cluster/index.js";
 import type { FleetOutcomes } from "./outcomes.js";
-import type { OpsEvent } from "./ops/index.js";
+import type { ClusterClassResult } from "./cluster-result.js";
 
-export interface ClusterClassResult extends ClusterSummary {
-  /** The cluster class this simulated cluster belongs to. */
-  className: string;
-  /** Clusters of the fleet this simulated cluster stands for. */
-  count: number;
-  /** The pipeline wave that reaches it (1-based), if any. */
-  wave: number | undefined;
-  nodes: number;
-  kubernetesVersion: string;
-  apf: boolean;
-  /** What each informer population went through. */
-  informers: ({ name: string } & InformersStats)[];
-  /** The rolled-out DaemonSet's pods: created, started; when the first and last started. */
-  rollout:
-    | { podsCreated: number; podsStarted: number; firstStarted: number; lastStarted: number }
-    | undefined;
-  /** Node lifecycle: evictions and the worst moment. */
-  nodeLifecycle: { podsEvicted: number; minReadyNodes: number } | undefined;
-  /** One sample per minute, for charts and outcome measures. */
-  minutes: MinuteSample[];
-}
+export type { ClusterClassResult } from "./cluster-result.js";
+import type { OpsEvent } from "./ops/index.js";
 
 export interface FleetSummary {
   clusterClasses: number;
