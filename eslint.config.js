@@ -15,4 +15,31 @@ export default tseslint.config(
       "no-console": "off",
     },
   },
+  // Size limits, counted as plain lines (blank lines and comments included, as `wc -l` does).
+  // Import cycles are checked by test/structure/import-cycles.test.ts, which also counts
+  // type-only imports.
+  {
+    files: ["src/**/*.ts"],
+    rules: {
+      "max-lines": ["error", { max: 500, skipBlankLines: false, skipComments: false }],
+    },
+  },
+  {
+    files: ["src/fleet/**/*.ts", "src/model/**/*.ts"],
+    rules: {
+      "max-lines-per-function": ["error", { max: 80, skipBlankLines: false, skipComments: false }],
+    },
+  },
+  // TEMPORARY: files over the limits until they are split; remove each entry as it is.
+  {
+    files: [
+      "src/fleet/cluster-world.ts",
+      "src/fleet/build-cluster.ts",
+      "src/fleet/outcomes.ts",
+      "src/fleet/ops/runbook.ts",
+      "src/model/dns/dns-model.ts",
+      "src/k8s/client-go/reflector.ts",
+    ],
+    rules: { "max-lines": "off", "max-lines-per-function": "off" },
+  },
 );
