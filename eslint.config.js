@@ -36,7 +36,6 @@ export default tseslint.config(
       "src/fleet/cluster-world.ts",
       "src/fleet/build-cluster.ts",
       "src/fleet/outcomes.ts",
-      "src/model/dns/dns-model.ts",
       "src/k8s/client-go/reflector.ts",
     ],
     rules: { "max-lines": "off", "max-lines-per-function": "off" },
