@@ -30,14 +30,10 @@ export default tseslint.config(
       "max-lines-per-function": ["error", { max: 80, skipBlankLines: false, skipComments: false }],
     },
   },
-  // TEMPORARY: files over the limits until they are split; remove each entry as it is.
+  // TEMPORARY: over the limits until src/fleet is restructured into components (issue 10);
+  // remove this block then, with KNOWN_CYCLES in test/structure/import-cycles.test.ts.
   {
-    files: [
-      "src/fleet/cluster-world.ts",
-      "src/fleet/build-cluster.ts",
-      "src/fleet/outcomes.ts",
-      "src/k8s/client-go/reflector.ts",
-    ],
+    files: ["src/fleet/cluster-world.ts", "src/fleet/build-cluster.ts", "src/fleet/outcomes.ts"],
     rules: { "max-lines": "off", "max-lines-per-function": "off" },
   },
 );
