@@ -31,6 +31,7 @@ import { isValidSeed, MAX_SEED } from "../sim/index.js";
 import { EXIT_RUN_FAILED } from "./exit-codes.js";
 import { createProgress } from "./progress.js";
 import { registerPreflightCommand } from "./preflight-command.js";
+import { registerSwarmCommand } from "./swarm-command.js";
 
 interface RunFlags {
   seed?: number;
@@ -39,6 +40,7 @@ interface RunFlags {
   full?: boolean;
   compare?: boolean | string;
   threads?: number;
+  check?: boolean;
 }
 
 const EXAMPLES = `
@@ -52,6 +54,8 @@ Examples:
   kubestorm compare my-fleet.yaml           a scenario file beside every mitigation
   kubestorm preflight deploy/ --nodes 7500  predict the apiserver load of manifests
   kubestorm schema > scenario.schema.json   JSON Schema of scenario files, for editors
+  kubestorm run my-fleet.yaml --check       check the model's conservation rules as it runs
+  kubestorm swarm --seeds 500               500 drawn scenarios, each checked
 
 Exit codes:
   0  success
@@ -84,6 +88,10 @@ function withRunOptions(command: Command): Command {
       "also write artefacts (report.html, results.json, metrics.prom) into this directory",
     )
     .option("--full", "simulate every cluster instead of one per class and rollout wave")
+    .option(
+      "--check",
+      "check conservation rules on every transition (slower); a violation stops the run with its seed",
+    )
     .option(
       "--compare [mitigations]",
       `run mitigation variants beside the scenario, in parallel: a comma-separated list of ${[...MITIGATIONS.map((m) => m.id), ALL_COMBINED].join(", ")} (default: each, then all combined)`,
@@ -149,7 +157,7 @@ async function execute(scenario: Scenario, flags: RunFlags): Promise<void> {
       : runInParallel(
           variants.map((variant) => ({
             scenario: applyMitigations(scenario, variant.ids),
-            options: { seed: flags.seed, full: flags.full },
+            options: { seed: flags.seed, full: flags.full, check: flags.check },
           })),
           // One per CPU: the main thread only runs the as-happened scenario, then waits.
           flags.threads ?? availableParallelism(),
@@ -159,6 +167,7 @@ async function execute(scenario: Scenario, flags: RunFlags): Promise<void> {
   const result = runScenario(scenario, {
     seed: flags.seed,
     full: flags.full,
+    check: flags.check,
     onProgress: (now) => progress.update(now),
     onMetrics: flags.out === undefined ? undefined : (text) => (metrics = text),
   });
@@ -286,6 +295,7 @@ export function buildProgram(): Command {
     });
 
   registerPreflightCommand(program);
+  registerSwarmCommand(program);
 
   // Sub-commands inherit the parent's behaviour on errors so every usage error exits 2.
   for (const command of program.commands) {

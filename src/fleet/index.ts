@@ -1,3 +1,4 @@
 export { runScenario, summarizeFleet } from "./run-scenario.js";
 export { runInParallel, type RunTask } from "./parallel-runs.js";
-export type { RunOptions, RunResult, FleetSummary } from "./run-scenario.js";
+export type { RunOptions } from "./run-scenario.js";
+export type { ClusterClassResult, FleetSummary, RunResult } from "./results.js";

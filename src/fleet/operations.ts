@@ -1,23 +1,23 @@
 /**
  * The fleet's actors on top of the simulated clusters: the deploy pipeline rolling the change
  * out in waves, the alerting system, the operators working through their runbook, and the
- * global traffic manager. They see and act on clusters only through ClusterHandle.
+ * global traffic manager, built from the scenario (fleet-components.ts adds them as components).
+ * They see and act on clusters only through ClusterHandle.
  */
 import type { Simulation } from "../sim/index.js";
 import type { Scenario } from "../scenario/index.js";
 import type { ClusterInstance } from "./fleet-plan.js";
-import type { ClusterWorld } from "./cluster-world.js";
+import type { ClusterAssembly } from "./cluster/index.js";
 import {
-  AlertEvaluator,
+  type AlertEvaluator,
   DEFAULT_ALERTING,
   DEFAULT_BAKE_SECONDS,
   DEFAULT_DEPLOY_PIPELINE,
-  DEFAULT_OPERATORS,
   DeployPipeline,
   GlobalTrafficManager,
   incidentRunbook,
-  OperatorTeam,
-  OpsEventLog,
+  type OperatorTeam,
+  type OpsEventLog,
   type AlertingConfig,
   type DeployWave,
   type HealthGate,
@@ -32,46 +32,12 @@ export interface Operations {
   traffic: GlobalTrafficManager | undefined;
 }
 
-export function startOperations(
-  sim: Simulation,
-  scenario: Scenario,
-  instances: ClusterInstance[],
-  worlds: ClusterWorld[],
-): Operations {
-  const log = new OpsEventLog();
-  const traffic = trafficManager(sim, log, scenario, instances, worlds);
-  const pipeline = deployPipeline(sim, log, scenario, instances, worlds);
-  const alerts = new AlertEvaluator(sim, log, worlds, alerting(scenario));
-  alerts.start();
-  let operators: OperatorTeam | undefined;
-  const settings = scenario.operators;
-  if (settings.enabled) {
-    operators = new OperatorTeam(
-      { sim, log, clusters: worlds, alerts, pipeline, traffic },
-      {
-        ...DEFAULT_OPERATORS,
-        responseDelay: settings.responseDelay ?? DEFAULT_OPERATORS.responseDelay,
-        parallelism: settings.parallelism ?? DEFAULT_OPERATORS.parallelism,
-        runbook: runbook(scenario),
-        clusterNodes: Object.fromEntries(
-          instances.map((instance) => [
-            instance.name,
-            scenario.clusters[instance.classIndex].nodes,
-          ]),
-        ),
-      },
-    );
-  }
-  pipeline?.start(scenario.pipeline?.startSeconds ?? 0);
-  return { log, pipeline, alerts, operators, traffic };
-}
-
-function deployPipeline(
+export function deployPipeline(
   sim: Simulation,
   log: OpsEventLog,
   scenario: Scenario,
   instances: ClusterInstance[],
-  worlds: ClusterWorld[],
+  worlds: ClusterAssembly[],
 ): DeployPipeline | undefined {
   const settings = scenario.pipeline;
   if (settings === undefined) return undefined;
@@ -99,7 +65,7 @@ function deployPipeline(
   });
 }
 
-function alerting(scenario: Scenario): AlertingConfig {
+export function alerting(scenario: Scenario): AlertingConfig {
   const a = scenario.alerts;
   return {
     ...DEFAULT_ALERTING,
@@ -112,7 +78,7 @@ function alerting(scenario: Scenario): AlertingConfig {
 }
 
 /** The incident runbook with the scenario's per-step delays; skipped steps left out. */
-function runbook(scenario: Scenario): RunbookStep[] {
+export function runbook(scenario: Scenario): RunbookStep[] {
   const r = scenario.operators.runbook;
   const steps = incidentRunbook({
     apiserverReplicas: r.apiserverReplicas,
@@ -139,12 +105,12 @@ function runbook(scenario: Scenario): RunbookStep[] {
 }
 
 /** Products' traffic split over the simulated clusters in proportion to their size. */
-function trafficManager(
+export function trafficManager(
   sim: Simulation,
   log: OpsEventLog,
   scenario: Scenario,
   instances: ClusterInstance[],
-  worlds: ClusterWorld[],
+  worlds: ClusterAssembly[],
 ): GlobalTrafficManager | undefined {
   const workloads = scenario.workloads;
   if (workloads === undefined) return undefined;

@@ -6,7 +6,7 @@
  */
 import type { Scenario } from "../scenario/index.js";
 import type { OpsEvent } from "./ops/index.js";
-import type { ClusterClassResult } from "./run-scenario.js";
+import type { ClusterClassResult } from "./cluster-result.js";
 
 /** A minute whose user-facing success rate is below this hurts users (assumed: two nines). */
 export const IMPACT_SUCCESS_THRESHOLD = 0.99;

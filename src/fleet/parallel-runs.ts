@@ -6,11 +6,12 @@
 import { Worker } from "node:worker_threads";
 import { availableParallelism } from "node:os";
 import type { Scenario } from "../scenario/index.js";
-import type { RunOptions, RunResult } from "./run-scenario.js";
+import type { RunOptions } from "./run-scenario.js";
+import type { RunResult } from "./results.js";
 
 export interface RunTask {
   scenario: Scenario;
-  options: Pick<RunOptions, "seed" | "full">;
+  options: Pick<RunOptions, "seed" | "full" | "check">;
 }
 
 /** What a worker posts back: the result, or the error message of a failed run. */

@@ -1,92 +1,42 @@
 /**
  * Runs a scenario: plans which clusters to simulate (a class once per rollout wave, weighted,
- * or every cluster with `full`), builds each as a ClusterWorld on one kernel, adds the fleet's
- * actors (deploy pipeline, alerting, operators, traffic manager), runs to the scenario's end or
- * a limit, and summarises every cluster and the fleet.
+ * or every cluster with `full`), assembles each from components on one world, adds the fleet's
+ * actors (deploy pipeline, alerting, operators, traffic manager) and any components of the
+ * caller's own, runs to the scenario's end or a limit, and summarises every cluster and the fleet.
  */
-import { Simulation, type StopReason } from "../sim/index.js";
 import type { Scenario } from "../scenario/index.js";
-import type { InformersStats } from "../model/clients/informers.js";
 import type { ApiRequest } from "../model/request.js";
 import type { Cluster } from "../model/cluster.js";
-import { ControlPlaneObserver, type ClusterSummary } from "./control-plane-observer.js";
+import { World, type Component } from "../world/index.js";
+import { ControlPlaneObserver } from "./control-plane-observer.js";
 import { prometheusText } from "../metrics/index.js";
 import { planFleet, type ClusterInstance } from "./fleet-plan.js";
-import { ClusterWorld, type MinuteSample } from "./cluster-world.js";
-import { startOperations, type Operations } from "./operations.js";
-import { measureOutcomes, type FleetOutcomes } from "./outcomes.js";
-import type { OpsEvent } from "./ops/index.js";
+import { ClusterAssembly, type ClusterSpec } from "./cluster/index.js";
+import type { Operations } from "./operations.js";
+import { addFleetOperations } from "./fleet-components.js";
+import { measureOutcomes } from "./outcomes.js";
+import type { ClusterClassResult, FleetSummary, RunResult } from "./results.js";
 
 /** Metrics are kept per minute: SLOs and charts speak of per-minute p99s. */
 const METRICS_STEP_SECONDS = 60;
-
-export interface ClusterClassResult extends ClusterSummary {
-  /** The cluster class this simulated cluster belongs to. */
-  className: string;
-  /** Clusters of the fleet this simulated cluster stands for. */
-  count: number;
-  /** The pipeline wave that reaches it (1-based), if any. */
-  wave: number | undefined;
-  nodes: number;
-  kubernetesVersion: string;
-  apf: boolean;
-  /** What each informer population went through. */
-  informers: ({ name: string } & InformersStats)[];
-  /** The rolled-out DaemonSet's pods: created, started; when the first and last started. */
-  rollout:
-    | { podsCreated: number; podsStarted: number; firstStarted: number; lastStarted: number }
-    | undefined;
-  /** Node lifecycle: evictions and the worst moment. */
-  nodeLifecycle: { podsEvicted: number; minReadyNodes: number } | undefined;
-  /** One sample per minute, for charts and outcome measures. */
-  minutes: MinuteSample[];
-}
 
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
   /** Simulate every cluster of the fleet instead of one per class and wave. */
   full?: boolean;
+  /** Check conservation rules on every transition; a violation stops the run with its seed. */
+  check?: boolean;
+  /** Components of the caller's own, added to each simulated cluster after the built-in ones. */
+  clusterComponents?: (cluster: ClusterSpec) => Component[];
+  /** Components of the caller's own, added to the fleet after the built-in ones. */
+  fleetComponents?: Component[];
+  /** Called with the world once it is assembled, before the run. */
+  onWorld?: (world: World) => void;
   /** Called during long runs with the simulated time. */
   onProgress?: (now: number) => void;
   /** Receives the run's metrics, in Prometheus text format, once it ends. */
   onMetrics?: (prometheusText: string) => void;
-}
-
-export interface FleetSummary {
-  clusterClasses: number;
-  clusters: number;
-  nodes: number;
-  pods: number;
-  /** Clusters simulated (classes × waves, or every cluster with --full). */
-  simulated: number;
-}
-
-/** Everything a run produced. Deterministic: no wall-clock figures, so equal runs are equal bytes. */
-export interface RunResult {
-  scenario: { name: string; source: string };
-  seed: number;
-  /** ISO 8601 instants of simulated time 0 and of the end, when the scenario names a start. */
-  start: string | undefined;
-  end: string | undefined;
-  timeZone: string | undefined;
-  simulatedSeconds: number;
-  fleet: FleetSummary;
-  /** Components simulated in this run. */
-  components: string[];
-  /** One simulated cluster per class and wave, weighted by its count. */
-  clusters: ClusterClassResult[];
-  /** Pipeline, alerting, operators and traffic events, in time order. */
-  events: OpsEvent[];
-  /** Fleet-level measures: impact, detection, lockout, recovery. */
-  outcomes: FleetOutcomes;
-  outcome: {
-    stopReason: StopReason;
-    /** True when a limit cut the run short. */
-    limitHit: boolean;
-    events: number;
-    message: string;
-  };
 }
 
 export function summarizeFleet(
@@ -106,7 +56,7 @@ export function summarizeFleet(
 
 /** Feeds each answer to its cluster's health-signal tracker as well as to the metrics. */
 class FleetObserver extends ControlPlaneObserver {
-  readonly worlds = new Map<string, ClusterWorld>();
+  readonly worlds = new Map<string, ClusterAssembly>();
 
   override response(cluster: Cluster, request: ApiRequest, status: number, latency: number): void {
     super.response(cluster, request, status, latency);
@@ -116,31 +66,36 @@ class FleetObserver extends ControlPlaneObserver {
 
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
-  const sim = new Simulation(seed);
+  const world = new World({ seed, check: options.check === true });
   const observer = new FleetObserver(scenario.durationSeconds, METRICS_STEP_SECONDS);
   const instances = planFleet(scenario, options.full === true);
-  const change = scenario.pipeline?.change;
+  const custom = new Set<string>();
   const worlds = instances.map((instance) => {
-    const world = new ClusterWorld(
-      sim,
-      {
-        name: instance.name,
-        spec: scenario.clusters[instance.classIndex],
-        workloads: scenario.workloads,
-        operators: scenario.operators,
-        change,
-      },
-      observer,
-    );
-    observer.worlds.set(instance.name, world);
-    return world;
+    const cluster: ClusterSpec = {
+      name: instance.name,
+      spec: scenario.clusters[instance.classIndex],
+      workloads: scenario.workloads,
+      operators: scenario.operators,
+      change: scenario.pipeline?.change,
+    };
+    const extra = options.clusterComponents?.(cluster) ?? [];
+    for (const component of extra) custom.add(component.name);
+    const assembly = ClusterAssembly.add(world, cluster, observer, extra);
+    observer.worlds.set(instance.name, assembly);
+    return assembly;
   });
-  const operations: Operations | undefined =
-    scenario.pipeline === undefined && scenario.workloads === undefined
-      ? undefined
-      : startOperations(sim, scenario, instances, worlds);
+  const operations: Operations | undefined = addFleetOperations(world, {
+    scenario,
+    instances,
+    clusters: worlds,
+  });
+  for (const component of options.fleetComponents ?? []) {
+    world.add(component);
+    custom.add(component.name);
+  }
+  options.onWorld?.(world);
 
-  const outcome = sim.run({
+  const outcome = world.run({
     until: scenario.durationSeconds,
     maxEvents: scenario.limits.maxEvents,
     wallClockBudgetMs:
@@ -166,7 +121,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     timeZone: scenario.start?.timeZone,
     simulatedSeconds: outcome.now,
     fleet: summarizeFleet(scenario, instances.length),
-    components: components(worlds, operations),
+    components: components(worlds, operations, custom),
     clusters,
     events,
     outcomes: measureOutcomes(clusters, events, scenario),
@@ -180,7 +135,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
 }
 
 function clusterResult(
-  world: ClusterWorld,
+  world: ClusterAssembly,
   instance: ClusterInstance,
   scenario: Scenario,
   observer: ControlPlaneObserver,
@@ -218,7 +173,11 @@ function clusterResult(
   };
 }
 
-function components(worlds: ClusterWorld[], operations: Operations | undefined): string[] {
+function components(
+  worlds: ClusterAssembly[],
+  operations: Operations | undefined,
+  custom: ReadonlySet<string>,
+): string[] {
   const names = new Set<string>();
   if (worlds.length > 0) for (const name of ["apiserver", "apf", "etcd"]) names.add(name);
   for (const world of worlds) {
@@ -231,6 +190,7 @@ function components(worlds: ClusterWorld[], operations: Operations | undefined):
     if (world.dns !== undefined) names.add("coredns");
     if (world.workloads !== undefined) names.add("workloads");
   }
+  for (const name of custom) names.add(name);
   if (operations?.pipeline !== undefined) names.add("deploy-pipeline");
   if (operations !== undefined) names.add("alerting");
   if (operations?.operators !== undefined) names.add("operators");

@@ -4,6 +4,7 @@
  * responses, OOM kill, restart with watch-cache re-initialisation, and readiness that follows the
  * real state.
  */
+import type { StateChecker } from "../world/checker.js";
 import type { Simulation } from "../sim/index.js";
 import { ProcessorSharingStation } from "./processor-sharing.js";
 import type { Etcd } from "./etcd.js";
@@ -75,6 +76,8 @@ export interface ReplicaHost {
   respond(request: ApiRequest, status: number, retryAfterSeconds: number): void;
   replicaDown(replica: ApiserverReplica): void;
   replicaReady(replica: ApiserverReplica): void;
+  /** Checks conservation rules, when the run is checked. */
+  readonly checker?: StateChecker;
   /** An etcd round trip of a request, for metrics. */
   observeEtcd(request: ApiRequest, replica: ApiserverReplica, seconds: number): void;
   /** A 429, for metrics. */
@@ -285,7 +288,14 @@ export class ApiserverReplica {
 
   /** The handler returns: memory and seats are released and the client gets its answer. */
   private finish(request: ApiRequest, status: number): void {
-    this.inFlight.delete(request);
+    if (!this.inFlight.delete(request)) {
+      // The request belonged to a process that has died since; the crash answered it.
+      this.host.checker?.deadProcess(
+        `apiserver replica ${this.index}`,
+        `${request.template.name} finished after its process died`,
+      );
+      return;
+    }
     this.inFlightMemory -= request.memoryHeld;
     request.memoryHeld = 0;
     this.updateMemory();
@@ -294,6 +304,10 @@ export class ApiserverReplica {
   }
 
   private updateMemory(): void {
+    this.host.checker?.memory(
+      `apiserver replica ${this.index} in-flight requests`,
+      this.inFlightMemory,
+    );
     this.memoryBytes = (this.state === "down" ? 0 : this.idleMemoryBytes) + this.inFlightMemory;
     if (this.memoryBytes > this.peakMemoryBytes) this.peakMemoryBytes = this.memoryBytes;
   }
@@ -323,6 +337,7 @@ export class ApiserverReplica {
     this.inFlightMemory = 0;
     this.updateMemory();
     for (const request of lost) {
+      request.memoryHeld = 0;
       if (request.queueTimeout >= 0) {
         this.sim.cancel(request.queueTimeout);
         request.queueTimeout = -1;

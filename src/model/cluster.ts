@@ -2,6 +2,7 @@
  * One cluster's control plane: apiserver replicas behind a load balancer, etcd, the stored
  * objects (as counts and sizes), and the client populations that call it.
  */
+import type { StateChecker } from "../world/checker.js";
 import type { RandomStream, Simulation } from "../sim/index.js";
 import type { FeatureGates, KubernetesVersion } from "../k8s/index.js";
 import {
@@ -60,6 +61,8 @@ export interface ClusterModelConfig {
   tickSeconds: number;
   /** A reserved replica outside the load balancer, reachable only through `breakGlass`. */
   breakGlassReplica?: boolean;
+  /** Checks conservation rules on every transition, when the run is checked. */
+  checker?: StateChecker;
 }
 
 /** Where the cluster reports what happens, for metrics. */
@@ -165,11 +168,23 @@ export class Cluster implements RequestTransport, ReplicaHost {
 
   /** The stored pod count changed (a DaemonSet created or deleted pods). */
   podObjectsChanged(delta: number): void {
-    const pods = this.resources.get("pods");
-    if (pods !== undefined) pods.count = Math.max(0, pods.count + delta);
+    this.objectsChanged("pods", delta);
+  }
+
+  /**
+   * Stored objects of a resource were created (delta > 0) or deleted. A count that would go
+   * below zero is an accounting error: the checker reports it; unchecked runs stop at zero.
+   */
+  objectsChanged(resource: string, delta: number): void {
+    const stats = this.resources.get(resource);
+    if (stats === undefined) return;
+    const next = stats.count + delta;
+    this.config.checker?.count(`${this.config.name} stored ${resource}`, next);
+    stats.count = Math.max(0, next);
   }
 
   private sendBreakGlass(request: ApiRequest): void {
+    this.config.checker?.requestSent(request, request.template.name);
     request.clientTimeout = this.sim.schedule(
       this.config.requestTimeoutSeconds,
       this.onClientTimeout,
@@ -188,12 +203,17 @@ export class Cluster implements RequestTransport, ReplicaHost {
     return this.config.name;
   }
 
+  get checker(): StateChecker | undefined {
+    return this.config.checker;
+  }
+
   get now(): number {
     return this.sim.now;
   }
 
   /** The load balancer: a ready replica at random; none ready is a refused connection. */
   send(request: ApiRequest): void {
+    this.config.checker?.requestSent(request, request.template.name);
     request.clientTimeout = this.sim.schedule(
       this.config.requestTimeoutSeconds,
       this.onClientTimeout,
@@ -294,6 +314,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
   respond(request: ApiRequest, status: number, retryAfterSeconds: number): void {
     if (request.answered) return;
     request.answered = true;
+    this.config.checker?.requestAnswered(request, request.template.name);
     if (request.clientTimeout >= 0) {
       this.sim.cancel(request.clientTimeout);
       request.clientTimeout = -1;

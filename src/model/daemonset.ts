@@ -11,6 +11,7 @@
 import type { RandomStream, Simulation } from "../sim/index.js";
 import type { KubernetesVersion, UserInfo } from "../k8s/index.js";
 import { ApiClient } from "./clients/api-client.js";
+import { grownTo, nextCapacity } from "./grow-array.js";
 import type { RequestTransport } from "./clients/periodic-callers.js";
 import { STATUS_OK, type RequestTemplate } from "./request.js";
 
@@ -109,11 +110,11 @@ export class DaemonSetRollout {
   };
   readonly onPodStarted: DaemonSetListener[] = [];
   readonly onPodStopped: DaemonSetListener[] = [];
-  private readonly phase: Uint8Array;
+  private phase: Uint8Array;
   /** 1 while the pod object exists in the API (created, not yet deleted). */
-  private readonly stored: Uint8Array;
+  private stored: Uint8Array;
   /** 1 for nodes removed from the cluster (no pod wanted there). */
-  private readonly nodeGone: Uint8Array;
+  private nodeGone: Uint8Array;
   private readonly controller: ApiClient;
   private readonly scheduler: ApiClient;
   private readonly garbageCollector: ApiClient;
@@ -205,7 +206,7 @@ export class DaemonSetRollout {
     this.deleted = true;
     if (this.syncPending >= 0) this.sim.cancel(this.syncPending);
     this.syncPending = -1;
-    for (let node = 0; node < this.config.nodes; node++) {
+    for (let node = 0; node < this.phase.length; node++) {
       const phase = this.phase[node];
       // A pod not yet running never starts; a created one still has to be deleted.
       if (phase === CREATING || phase === STARTING) this.phase[node] = DELETING;
@@ -228,8 +229,18 @@ export class DaemonSetRollout {
     }
   }
 
-  /** The node came back (scale-up): the controller will create its pod again. */
+  /**
+   * The node came back or is new (scale-up): the controller will create its pod. A node beyond
+   * the rows the rollout has is a new one: the rows grow, and the rows between stay gone.
+   */
   addNode(node: number): void {
+    if (node >= this.phase.length) {
+      const old = this.phase.length;
+      const n = nextCapacity(old, node + 1);
+      this.phase = grownTo(this.phase, n);
+      this.stored = grownTo(this.stored, n);
+      this.nodeGone = grownTo(this.nodeGone, n, 1);
+    }
     if (this.nodeGone[node] === 0) return;
     this.nodeGone[node] = 0;
     if (node < this.cursor) this.cursor = node;
@@ -254,7 +265,7 @@ export class DaemonSetRollout {
 
   private missingPods(limit: number): number[] {
     const nodes: number[] = [];
-    while (this.cursor < this.config.nodes && nodes.length < limit) {
+    while (this.cursor < this.phase.length && nodes.length < limit) {
       if (this.phase[this.cursor] === ABSENT && this.nodeGone[this.cursor] === 0) {
         nodes.push(this.cursor);
       }

@@ -12,6 +12,7 @@ import type { EventHandle, Simulation } from "../sim/index.js";
 export type JobCallback<T> = (arg: T) => void;
 
 const NO_EVENT = -1;
+const NO_BATCH: readonly number[] = [];
 
 export class ProcessorSharingStation {
   /** Work done per job so far, in service-unit seconds, advanced lazily. */
@@ -26,6 +27,10 @@ export class ProcessorSharingStation {
   private args: unknown[] = [];
   private free: number[] = [];
   private heap: number[] = [];
+  /** Slots of the batch whose callbacks are running now (they have left the heap). */
+  private departing: readonly number[] = NO_BATCH;
+  /** Position in `departing` of the first slot whose callback has not run yet. */
+  private departingNext = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -64,6 +69,12 @@ export class ProcessorSharingStation {
   /** Removes a job without calling its callback (its server died). */
   abort(job: number): void {
     if (this.callbacks[job] === null || this.callbacks[job] === undefined) return;
+    if (this.departing.indexOf(job, this.departingNext) >= 0) {
+      // It has left the server in the batch now departing: only its callback is cancelled.
+      this.callbacks[job] = null;
+      this.args[job] = undefined;
+      return;
+    }
     this.advance();
     this.callbacks[job] = null;
     this.args[job] = undefined;
@@ -72,13 +83,18 @@ export class ProcessorSharingStation {
     this.reschedule();
   }
 
-  /** Removes every job without calling callbacks. */
+  /** Removes every job without calling callbacks, those of a departing batch included. */
   abortAll(): void {
     this.advance();
     for (const slot of this.heap) {
       this.callbacks[slot] = null;
       this.args[slot] = undefined;
       this.free.push(slot);
+    }
+    for (let i = this.departingNext; i < this.departing.length; i++) {
+      const slot = this.departing[i];
+      this.callbacks[slot] = null;
+      this.args[slot] = undefined;
     }
     this.heap.length = 0;
     this.active = 0;
@@ -121,18 +137,23 @@ export class ProcessorSharingStation {
       if (this.heap.length === 0 || this.finish[this.heap[0]] > threshold) break;
       done.push(this.heapPop());
     }
-    const callbacks: JobCallback<unknown>[] = [];
-    const args: unknown[] = [];
-    for (const slot of done) {
-      callbacks.push(this.callbacks[slot] as JobCallback<unknown>);
-      args.push(this.args[slot]);
+    this.active -= done.length;
+    this.reschedule();
+    // A callback may abort the station (its server dies): the rest of the batch then belongs
+    // to a dead process and must not run, so each callback is read only when its turn comes.
+    this.departing = done;
+    for (let i = 0; i < done.length; i++) {
+      const slot = done[i];
+      this.departingNext = i + 1;
+      const callback = this.callbacks[slot];
+      const arg = this.args[slot];
       this.callbacks[slot] = null;
       this.args[slot] = undefined;
       this.free.push(slot);
-      this.active--;
+      if (callback !== null) callback(arg);
     }
-    this.reschedule();
-    for (let i = 0; i < callbacks.length; i++) callbacks[i](args[i]);
+    this.departing = NO_BATCH;
+    this.departingNext = 0;
   };
 
   private dropDeadTop(): void {

@@ -18,11 +18,10 @@ export {
 } from "./builtin.js";
 export { parseDuration, formatDuration, parseQuantity, formatBytes } from "./units.js";
 export { ClockFormatter, type WallClockStart } from "./wall-clock.js";
+export type { CalibrationTarget, TimelineMeasure } from "./resolve-operations.js";
 export type {
   AlertSettings,
   CacheSettings,
-  CalibrationTarget,
-  TimelineMeasure,
   DelaySettings,
   DnsSettings,
   GateSettings,
@@ -30,7 +29,7 @@ export type {
   PipelineSettings,
   ServiceSettings,
   WorkloadSettings,
-} from "./resolve-operations.js";
+} from "./operations-settings.js";
 export {
   MITIGATIONS,
   ALL_COMBINED,

@@ -40,11 +40,13 @@ import {
   resolvePipeline,
   resolveTraffic,
   resolveWorkloads,
-  type AlertSettings,
-  type OperatorSettings,
-  type PipelineSettings,
-  type WorkloadSettings,
 } from "./resolve-operations.js";
+import type {
+  AlertSettings,
+  OperatorSettings,
+  PipelineSettings,
+  WorkloadSettings,
+} from "./operations-settings.js";
 import {
   isValidTimeZone,
   parseWallClock,

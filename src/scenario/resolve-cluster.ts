@@ -15,7 +15,7 @@ import {
 import type { FlowControlObject } from "./flowcontrol-schema.js";
 import { parseDuration, parseQuantity } from "./units.js";
 import { describeValue } from "./diagnostics.js";
-import type { DnsSettings } from "./resolve-operations.js";
+import type { DnsSettings } from "./operations-settings.js";
 
 export interface AgentCall {
   verb: "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";

@@ -58,7 +58,7 @@ test(`etcd refuses writes once its database passes the quota (seed ${SEED})`, ()
   const scenario = loadScenarioFile(
     join(FIXTURES, "scenarios", "control-plane", "etcd-quota.yaml"),
   );
-  const [cluster] = runScenario(scenario).clusters;
+  const [cluster] = runScenario(scenario, { check: true }).clusters;
   assert.equal(cluster.etcd.noSpaceAlarm, true);
   assert.ok(cluster.etcd.dbSizeBytes > 310 * 2 ** 20);
   const leases = cluster.requests.find((r) => r.client === "kubelet update lease");

@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { StateChecker } from "../../src/world/index.js";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Simulation } from "../../src/sim/index.js";
@@ -28,7 +29,8 @@ test("a rollback through the API fails while the apiservers are overloaded and s
   const scenario = loadScenarioFile(join(FIXTURES, "scenarios", "data-plane", "locked-out.yaml"));
   const sim = new Simulation(seed);
   const observer = new ControlPlaneObserver(scenario.durationSeconds, 60);
-  const { cluster } = buildCluster(sim, scenario.clusters[0], "c", observer);
+  const checker = new StateChecker(seed, () => sim.now);
+  const { cluster } = buildCluster(sim, scenario.clusters[0], "c", observer, {}, checker);
   const client = () =>
     new ApiClient(
       sim,

@@ -9,7 +9,7 @@ import { FIXTURES } from "../paths.js";
 // size and in how the agent lists. A failure prints the seed to replay it.
 function run(name: string): RunResult["clusters"][number] {
   const scenario = loadScenarioFile(join(FIXTURES, "scenarios", "control-plane", `${name}.yaml`));
-  const result = runScenario(scenario);
+  const result = runScenario(scenario, { check: true });
   assert.equal(result.outcome.limitHit, false, result.outcome.message);
   const [cluster] = result.clusters;
   return cluster;

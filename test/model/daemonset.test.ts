@@ -1,4 +1,5 @@
 import { test } from "node:test";
+import { StateChecker } from "../../src/world/index.js";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Simulation } from "../../src/sim/index.js";
@@ -11,7 +12,8 @@ function built(seed: number): BuiltCluster & { sim: Simulation } {
   const scenario = loadScenarioFile(join(FIXTURES, "scenarios", "data-plane", "daemonset.yaml"));
   const sim = new Simulation(seed);
   const observer = new ControlPlaneObserver(scenario.durationSeconds, 60);
-  return { sim, ...buildCluster(sim, scenario.clusters[0], "c", observer) };
+  const checker = new StateChecker(seed, () => sim.now);
+  return { sim, ...buildCluster(sim, scenario.clusters[0], "c", observer, {}, checker) };
 }
 
 test("the DaemonSet controller creates pods at its client's pace and agents start as pods do", () => {

@@ -7,7 +7,7 @@ import { FIXTURES } from "../paths.js";
 
 function informersOf(name: string) {
   const scenario = loadScenarioFile(join(FIXTURES, "scenarios", "control-plane", `${name}.yaml`));
-  const result = runScenario(scenario);
+  const result = runScenario(scenario, { check: true });
   const [cluster] = result.clusters;
   const [informers] = cluster.informers;
   assert.ok(informers, "the scenario declares one informer population");

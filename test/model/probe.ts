@@ -1,4 +1,5 @@
 /** Builds a scenario's first cluster on a kernel and sends hand-made requests to it. */
+import { StateChecker } from "../../src/world/index.js";
 import { join } from "node:path";
 import { Simulation } from "../../src/sim/index.js";
 import { loadScenarioFile } from "../../src/scenario/index.js";
@@ -18,7 +19,8 @@ export function clusterOf(fixture: string, seed: number): BuiltCluster & { sim: 
   const scenario = loadScenarioFile(join(FIXTURES, "scenarios", "control-plane", fixture));
   const sim = new Simulation(seed);
   const observer = new ControlPlaneObserver(scenario.durationSeconds, 60);
-  return { sim, ...buildCluster(sim, scenario.clusters[0], "c", observer) };
+  const checker = new StateChecker(seed, () => sim.now);
+  return { sim, ...buildCluster(sim, scenario.clusters[0], "c", observer, {}, checker) };
 }
 
 /** Sends `count` requests 10 ms apart from `at`; the answers fill in as the run goes. */

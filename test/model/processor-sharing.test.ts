@@ -74,3 +74,50 @@ test("an aborted job never completes and frees its share", () => {
     [1.25, NaN],
   );
 });
+
+test("a job's callback that aborts the station stops the rest of its departing batch", () => {
+  // Three jobs finish at the same instant; the first one's callback kills the server (an OOM
+  // kill): the other two belong to the dead process and their callbacks must not run.
+  const sim = new Simulation(1);
+  const station = new ProcessorSharingStation(sim, 4);
+  const ran: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    station.submit(
+      1,
+      (index: number) => {
+        ran.push(index);
+        station.abortAll();
+      },
+      i,
+    );
+  }
+  sim.run();
+  assert.equal(ran.length, 1, `callbacks ran: ${ran.join(", ")}`);
+  assert.equal(station.jobs, 0);
+});
+
+test("aborting one job of a departing batch cancels only its callback", () => {
+  const sim = new Simulation(1);
+  const station = new ProcessorSharingStation(sim, 4);
+  const ran: number[] = [];
+  const ids: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    ids.push(
+      station.submit(
+        1,
+        (index: number) => {
+          ran.push(index);
+          if (index === ran[0]) station.abort(ids[(index + 1) % 3]);
+        },
+        i,
+      ),
+    );
+  }
+  // A job submitted later still runs to its end, with the right count of jobs in service.
+  sim.scheduleAt(1.5, () => station.submit(1, (index: number) => ran.push(index), 9));
+  sim.run();
+  assert.equal(ran.length, 3, `callbacks ran: ${ran.join(", ")}`);
+  assert.ok(ran.includes(9));
+  assert.equal(station.jobs, 0);
+  assert.ok(Math.abs(sim.now - 2.5) < 1e-9, `last departure at ${sim.now}`);
+});

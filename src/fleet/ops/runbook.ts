@@ -122,11 +122,6 @@ function step(
 export function incidentRunbook(
   options: { apiserverReplicas?: number; scaleDownTo?: number } = {},
 ): RunbookStep[] {
-  const lockedOutAfterBreakGlass: Precondition[] = [
-    { kind: "locked-out" },
-    { kind: "step-failed", step: "break-glass-rollback" },
-  ];
-  const remediation = { medianSeconds: 120, sigma: 0.5 };
   return [
     step(
       "rollback",
@@ -138,6 +133,41 @@ export function incidentRunbook(
       { kind: "api", action: "rollback", path: "break-glass" },
       { when: [{ kind: "step-failed", step: "rollback" }], retry: DEFAULT_MANUAL_RETRY },
     ),
+    ...lockoutRemediations(options),
+    step(
+      "shift-traffic",
+      { kind: "shift-traffic", fraction: 1 },
+      {
+        after: { step: "rollback", phase: "started" },
+        startDelay: { medianSeconds: 600, sigma: 0.3 },
+        duration: { medianSeconds: 120, sigma: 0.3 },
+      },
+    ),
+    step(
+      "delete-daemonset",
+      { kind: "api", action: "delete-daemonset", path: "normal" },
+      {
+        after: { step: "break-glass-rollback", phase: "finished" },
+        when: [{ kind: "step-failed", step: "break-glass-rollback" }],
+        startDelay: { medianSeconds: 600, sigma: 0.5 },
+        retry: DEFAULT_PERSISTENT_RETRY,
+      },
+    ),
+    ...undoRemediations(),
+  ];
+}
+
+/** Locked out even through break glass: scale nodes down, block the admin API, add apiservers. */
+function lockoutRemediations(options: {
+  apiserverReplicas?: number;
+  scaleDownTo?: number;
+}): RunbookStep[] {
+  const lockedOutAfterBreakGlass: Precondition[] = [
+    { kind: "locked-out" },
+    { kind: "step-failed", step: "break-glass-rollback" },
+  ];
+  const remediation = { medianSeconds: 120, sigma: 0.5 };
+  return [
     step(
       "scale-nodes-down",
       { kind: "scale-nodes", fractionOfBaseline: options.scaleDownTo ?? 0.5 },
@@ -167,25 +197,12 @@ export function incidentRunbook(
         duration: { medianSeconds: 300, sigma: 0.5 },
       },
     ),
-    step(
-      "shift-traffic",
-      { kind: "shift-traffic", fraction: 1 },
-      {
-        after: { step: "rollback", phase: "started" },
-        startDelay: { medianSeconds: 600, sigma: 0.3 },
-        duration: { medianSeconds: 120, sigma: 0.3 },
-      },
-    ),
-    step(
-      "delete-daemonset",
-      { kind: "api", action: "delete-daemonset", path: "normal" },
-      {
-        after: { step: "break-glass-rollback", phase: "finished" },
-        when: [{ kind: "step-failed", step: "break-glass-rollback" }],
-        startDelay: { medianSeconds: 600, sigma: 0.5 },
-        retry: DEFAULT_PERSISTENT_RETRY,
-      },
-    ),
+  ];
+}
+
+/** Once the DaemonSet is gone: undo the block and the node scale-down. */
+function undoRemediations(): RunbookStep[] {
+  return [
     step(
       "unblock-admin-api",
       { kind: "block-admin-api", blocked: false },

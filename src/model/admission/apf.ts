@@ -4,6 +4,7 @@
  * levels run at once. Concurrency is re-divided between levels every 10 s (borrowing).
  * The logic is the port in src/k8s/apf; this file only connects it to simulated requests.
  */
+import type { StateChecker } from "../../world/checker.js";
 import { apf, type FeatureGates, type KubernetesVersion } from "../../k8s/index.js";
 import type { Admission, AdmitDecision } from "../apiserver.js";
 import type { ApiRequest, RequestTemplate } from "../request.js";
@@ -24,6 +25,8 @@ export interface ApfAdmissionConfig {
   serverConcurrencyLimit: number;
   /** --request-timeout (s); queue waits are capped at a quarter of it, and at 1 min. */
   requestTimeoutSeconds: number;
+  /** Checks that dispatch keeps seats within each level's limit, when the run is checked. */
+  checker?: StateChecker;
 }
 
 interface Level {
@@ -146,6 +149,7 @@ export class ApfAdmission implements Admission {
     switch (outcome.kind) {
       case "execute":
       case "queued":
+        if (outcome.kind === "execute" && !level.exempt) this.checkSeats(level, outcome.ticket);
         this.tickets.set(request, outcome.ticket);
         for (const other of outcome.othersDispatched) this.dispatch(other.payload);
         return outcome.kind;
@@ -153,6 +157,19 @@ export class ApfAdmission implements Admission {
         this.retryAfter.recordDroppedRequest(request.priorityLevel, now);
         return outcome.reason;
     }
+  }
+
+  /**
+   * Upstream's dispatch rule: a request starts only if its seats fit under the level's limit,
+   * or if nothing else executes (a request wider than the limit runs alone).
+   */
+  private checkSeats(level: Level, ticket: apf.Ticket<ApiRequest>): void {
+    const checker = this.config.checker;
+    if (checker === undefined) return;
+    const seats = ticket.estimate.initialSeats;
+    const inUse = level.queueSet.executingSeats;
+    const limit = level.queueSet.concurrencyLimit;
+    checker.seats(ticket.payload.priorityLevel, inUse === seats ? 0 : inUse, limit);
   }
 
   release(request: ApiRequest, now: number): ApiRequest[] {

@@ -13,6 +13,7 @@ import { clientGo, type KubernetesVersion, type UserInfo } from "../../k8s/index
 import type { ListOptions } from "../../k8s/apf/index.js";
 import type { ApiserverReplica } from "../apiserver.js";
 import type { Cluster } from "../cluster.js";
+import { grownTo, nextCapacity } from "../grow-array.js";
 import {
   ApiRequest,
   STATUS_CONNECTION_REFUSED,
@@ -61,28 +62,28 @@ export class Informers implements ResponseSink {
     watchesBroken: 0,
     tooOld: 0,
   };
-  private readonly state: Float64Array[];
+  private state: Float64Array[];
   private readonly scratch: ReflectorState;
-  private readonly attempt: Int32Array;
-  private readonly pagesLeft: Int32Array;
-  private readonly watchReplica: Int32Array;
-  private readonly watchTimer: Float64Array;
-  private readonly watchTimeout: Float64Array;
-  private readonly tokens: Float64Array;
-  private readonly tokensAt: Float64Array;
+  private attempt: Int32Array;
+  private pagesLeft: Int32Array;
+  private watchReplica: Int32Array;
+  private watchTimer: Float64Array;
+  private watchTimeout: Float64Array;
+  private tokens: Float64Array;
+  private tokensAt: Float64Array;
   /** The options of each member's LIST in flight, resent as they are on a retry. */
   private readonly pending: (ListOptions | undefined)[];
   private readonly users: UserInfo[] = [];
   private readonly watch: RequestTemplate;
   private readonly random: RandomStream;
   /** 1 while the member's process runs. */
-  private readonly active: Uint8Array;
+  private active: Uint8Array;
   /** 1 once the member's LIST completed since it (re)started: its store is complete. */
-  private readonly synced: Uint8Array;
+  private synced: Uint8Array;
   /** Bumped at each (re)start: answers to requests of an older generation reach nobody. */
-  private readonly generation: Int32Array;
+  private generation: Int32Array;
   /** The member's one pending timer (backoff, retry or rate-limit delay), cancelled on stop. */
-  private readonly timer: Float64Array;
+  private timer: Float64Array;
 
   constructor(
     private readonly sim: Simulation,
@@ -113,6 +114,33 @@ export class Informers implements ResponseSink {
       if (start < Infinity) sim.scheduleAt(Math.max(sim.now, start), this.onStart, i);
     }
     cluster.onReplicaDown.push((replica) => this.breakWatches(replica));
+  }
+
+  /**
+   * Makes room for members up to `count` (nodes added beyond the starting size); the new
+   * members are stopped until `startMember`.
+   */
+  ensureMembers(count: number): void {
+    const old = this.active.length;
+    if (count <= old) return;
+    const n = nextCapacity(old, count);
+    this.state = this.state.map((field) => grownTo(field, n));
+    this.attempt = grownTo(this.attempt, n);
+    this.pagesLeft = grownTo(this.pagesLeft, n);
+    this.watchReplica = grownTo(this.watchReplica, n, NONE);
+    this.watchTimer = grownTo(this.watchTimer, n, NONE);
+    this.watchTimeout = grownTo(this.watchTimeout, n);
+    this.tokens = grownTo(this.tokens, n, this.config.burst);
+    this.tokensAt = grownTo(this.tokensAt, n);
+    for (let i = old; i < n; i++) this.pending.push(undefined);
+    this.active = grownTo(this.active, n);
+    this.synced = grownTo(this.synced, n);
+    this.generation = grownTo(this.generation, n);
+    this.timer = grownTo(this.timer, n, NONE);
+    for (let i = old; i < n; i++) {
+      this.users.push(this.config.userOf(i));
+      this.store(i, newReflectorState(this.sim.now));
+    }
   }
 
   /** The member's LIST completed since it last started: its store holds every object. */

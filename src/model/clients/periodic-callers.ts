@@ -6,6 +6,7 @@
  */
 import type { Simulation, RandomStream } from "../../sim/index.js";
 import { clientGo, type KubernetesVersion, type UserInfo } from "../../k8s/index.js";
+import { grownTo, nextCapacity } from "../grow-array.js";
 import {
   ApiRequest,
   STATUS_CONNECTION_REFUSED,
@@ -40,6 +41,11 @@ export interface PeriodicCallersConfig {
   qps: number;
   burst: number;
   retry: RetryPolicy;
+  /**
+   * When a started member makes its first call: at a random phase within the period (the
+   * default: long-running processes drift apart), or at once (a CronJob's pods, a restart herd).
+   */
+  firstCall?: "spread" | "immediate";
   /** Hears each call's final outcome (after retries): a kubelet's lease renewed or not. */
   onOutcome?: (member: number, ok: boolean) => void;
 }
@@ -66,20 +72,20 @@ export class PeriodicCallers implements ResponseSink {
     retries: 0,
     skipped: 0,
   };
-  private readonly inFlight: Uint8Array;
-  private readonly attempt: Int32Array;
-  private readonly tokens: Float64Array;
-  private readonly tokensAt: Float64Array;
+  private inFlight: Uint8Array;
+  private attempt: Int32Array;
+  private tokens: Float64Array;
+  private tokensAt: Float64Array;
   private readonly users: UserInfo[] = [];
   private readonly random: RandomStream;
   /** 1 while the member runs; its pod may not have started yet or may have been deleted. */
-  private readonly active: Uint8Array;
+  private active: Uint8Array;
   /** Bumped at each start: responses to requests of an older generation belong to a dead pod. */
-  private readonly generation: Int32Array;
+  private generation: Int32Array;
   /** The member's next periodic tick, cancelled when it stops. */
-  private readonly tickHandle: Float64Array;
+  private tickHandle: Float64Array;
   /** The member's pending send (a retry or a rate-limiter wait), cancelled when it stops. */
-  private readonly sendHandle: Float64Array;
+  private sendHandle: Float64Array;
   private running = 0;
 
   constructor(
@@ -104,6 +110,30 @@ export class PeriodicCallers implements ResponseSink {
     }
   }
 
+  /** Members the population has room for (its starting members and any added since). */
+  get capacity(): number {
+    return this.active.length;
+  }
+
+  /**
+   * Makes room for members up to `count` (nodes added beyond the starting size); the new
+   * members are stopped until `startMember`.
+   */
+  ensureMembers(count: number): void {
+    const old = this.active.length;
+    if (count <= old) return;
+    const n = nextCapacity(old, count);
+    this.inFlight = grownTo(this.inFlight, n);
+    this.attempt = grownTo(this.attempt, n);
+    this.tokens = grownTo(this.tokens, n, this.config.burst);
+    this.tokensAt = grownTo(this.tokensAt, n);
+    this.active = grownTo(this.active, n);
+    this.generation = grownTo(this.generation, n);
+    this.tickHandle = grownTo(this.tickHandle, n, -1);
+    this.sendHandle = grownTo(this.sendHandle, n, -1);
+    for (let i = old; i < n; i++) this.users.push(this.config.userOf(i));
+  }
+
   /** Members running now. */
   get runningMembers(): number {
     return this.running;
@@ -121,7 +151,8 @@ export class PeriodicCallers implements ResponseSink {
     this.running++;
     this.generation[member]++;
     this.inFlight[member] = 0;
-    const phase = this.random.next() * this.config.periodSeconds;
+    const phase =
+      this.config.firstCall === "immediate" ? 0 : this.random.next() * this.config.periodSeconds;
     this.tickHandle[member] = this.sim.schedule(phase, this.onTick, member);
   }
 

@@ -28,7 +28,7 @@ export type {
   LookupResult,
   ReplicaStatus,
   ServiceStoreFeed,
-} from "./dns-model.js";
+} from "./dns-types.js";
 export { FluidCache, missesUntilRefreshed, ttlTicks } from "./fluid-cache.js";
 export { podSearchDomains, searchCandidates } from "./resolver.js";
 export type { Candidate } from "./resolver.js";
