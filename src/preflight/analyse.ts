@@ -10,8 +10,8 @@ import {
   IGNORE_ANNOTATION,
   parseIgnoreAnnotation,
 } from "./api-calls-annotation.js";
+import { breakingNodeCount } from "./break-size.js";
 import {
-  breakingNodeCount,
   DEFAULT_CONTROL_PLANE,
   estimateWorkload,
   type ControlPlane,

@@ -475,4 +475,3 @@ function gib(bytes: number, digits = 1): string {
   return (bytes / GiB).toFixed(digits);
 }
 
-export { breakingNodeCount, largestModelledNodes, MAX_SEARCHED_NODES } from "./break-size.js";

@@ -10,11 +10,11 @@ export {
 export {
   DEFAULT_CONTROL_PLANE,
   estimateWorkload,
-  breakingNodeCount,
   type ControlPlane,
   type WorkloadEstimate,
   type ScalingClass,
 } from "./estimate.js";
+export { breakingNodeCount, type BreakPhase } from "./break-size.js";
 export { FINDING_RULES, type FindingId } from "./findings.js";
 export {
   API_CALLS_ANNOTATION,

@@ -51,5 +51,5 @@ export const DEFAULT_COST_COEFFICIENTS: Readonly<CostCoefficients> = {
   etcdWriteSeconds: 0.0005,
   listEncodeMemoryPerResponseByte: 7,
   streamingListMemoryPerResponseByte: 0.3,
-  etcdListMemoryPerEtcdByte: 2,
+  etcdListMemoryPerEtcdByte: 1.5,
 };
