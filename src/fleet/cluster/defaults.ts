@@ -7,9 +7,12 @@ import type { UserInfo } from "../../k8s/index.js";
 import type { RequestTemplate } from "../../model/request.js";
 
 export const DATA_PLANE_DEFAULTS = {
-  /** kube-controller-manager --leader-elect-retry-period and --leader-elect-renew-deadline. */
+  /** kube-controller-manager --leader-elect-retry-period, -renew-deadline, -lease-duration. */
   leaderElectionRetrySeconds: 2,
   leaderElectionRenewDeadlineSeconds: 10,
+  leaderElectionLeaseDurationSeconds: 15,
+  /** From the container's start to the election loop's first try (assumed). */
+  controllerManagerStartupSeconds: 5,
   /** kube-dns-autoscaler (cluster-proportional-autoscaler) linear mode: 1 replica per 16 nodes. */
   coreDnsNodesPerReplica: 16,
   coreDnsMinReplicas: 2,

@@ -57,11 +57,11 @@ export class NodesComponent implements Component, NodesPort {
       podsPerNode: Math.max(0, this.podsPerNode),
     });
     this.pool = new NodePool(config);
-    this.lifecycle = new NodeLifecycleController(
-      context.sim,
-      this.pool,
-      context.get(CONTROLLER_API),
-      config,
+    const controllers = context.get(CONTROLLER_API);
+    this.lifecycle = new NodeLifecycleController(context.sim, this.pool, controllers, config);
+    // A new leader's node lifecycle controller starts without node health; an exited one stops.
+    controllers.onLeadershipChange((leading) =>
+      leading ? this.lifecycle.restart() : this.lifecycle.stop(),
     );
     this.nextSlot = spec.nodes;
     this.removedInLeaseGroup = new Uint16Array(Math.ceil(spec.nodes / this.leases.leaseGroup));

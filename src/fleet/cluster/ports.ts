@@ -41,6 +41,11 @@ export interface KubeletLeasesPort extends BuiltKubeletLeases {
 /** The scenario's agents: client populations and the DaemonSets the pipeline rolls out. */
 export type AgentsPort = BuiltAgents;
 
+/** The controllers' access to the API, and the leadership changes of their process. */
+export interface ControllerApiPort extends ControllerApi {
+  onLeadershipChange(listener: (leading: boolean) => void): void;
+}
+
 export interface NodesPort {
   pool: NodePool;
   lifecycle: NodeLifecycleController;
@@ -81,7 +86,7 @@ export const CLUSTER_SPEC = definePort<ClusterSpec>("cluster/spec");
 export const CONTROL_PLANE = definePort<ControlPlanePort>("cluster/control-plane");
 export const KUBELET_LEASES = definePort<KubeletLeasesPort>("cluster/kubelet-leases");
 export const AGENTS = definePort<AgentsPort>("cluster/agents");
-export const CONTROLLER_API = definePort<ControllerApi>("cluster/controller-api");
+export const CONTROLLER_API = definePort<ControllerApiPort>("cluster/controller-api");
 export const NODES = definePort<NodesPort>("cluster/nodes");
 export const DNS = definePort<DnsPort>("cluster/dns");
 export const WORKLOADS = definePort<WorkloadsPort>("cluster/workloads");

@@ -68,7 +68,7 @@ export class NodeLifecycleController {
   private knownRows = 0;
   private readonly zoneStates: (ZoneState | undefined)[];
   private readonly limiters: EvictionRateLimiter[];
-  private readonly queues: ZoneTaintQueues;
+  private queues: ZoneTaintQueues;
   /** Taints in the order they were added: node and taint time; due tolerationSeconds later. */
   private readonly evictionNodes: number[] = [];
   private readonly evictionTaintTimes: number[] = [];
@@ -103,6 +103,20 @@ export class NodeLifecycleController {
     this.startTime = this.sim.now;
     this.monitorTick = 0;
     this.reschedule(this.startTime);
+  }
+
+  /**
+   * The controller of a newly elected leader: it has no node health recorded, so every node's
+   * probe time is now (tryUpdateNodeHealth) and gets a fresh grace period; zones start over and
+   * the in-memory taint queues are empty. Taints already written stay (they are API objects).
+   */
+  restart(): void {
+    this.stop();
+    this.knownRows = 0;
+    this.zoneStates.fill(undefined);
+    this.queues = new ZoneTaintQueues(this.pool.zoneCount);
+    this.unreachableSince = Number.NaN;
+    this.start();
   }
 
   stop(): void {
@@ -225,7 +239,9 @@ export class NodeLifecycleController {
     }
     this.unreachableSince = Number.NaN;
     this.stats.monitorPasses++;
-    this.observeLeases(now, now);
+    // A lease informer whose watch is broken holds renewals only up to when it broke: nodes
+    // look stale to a controller that still leads (kubernetes issue #85221).
+    this.observeLeases(now, Math.min(now, this.api.leasesSeenUntil?.(now) ?? now));
     const pool = this.pool;
     const zones = pool.zoneCount;
     const total = new Int32Array(zones);
