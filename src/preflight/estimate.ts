@@ -474,4 +474,3 @@ function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[
 function gib(bytes: number, digits = 1): string {
   return (bytes / GiB).toFixed(digits);
 }
-
