@@ -105,6 +105,11 @@ export class ApiserverReplica {
   peakEgressBytesPerSecond = 0;
   private egressWindowStart = 0;
   private egressWindowBytes = 0;
+  /**
+   * Watch-event bytes waiting to go on the link: sent as one job per housekeeping tick rather
+   * than one per write, which would add a kernel event to every lease renewal.
+   */
+  private pendingWatchEventBytes = 0;
   memoryBytes = 0;
   peakMemoryBytes = 0;
   oomKills = 0;
@@ -178,6 +183,11 @@ export class ApiserverReplica {
   /** Periodic housekeeping from the cluster's shared tick. */
   tick(): void {
     this.closeEgressWindow();
+    if (this.state === "running" && this.pendingWatchEventBytes > 0) {
+      const bytes = this.pendingWatchEventBytes;
+      this.pendingWatchEventBytes = 0;
+      this.egress.submit(bytes / this.egressBytesPerSecond, this.afterWatchEvents, bytes);
+    }
     if (this.state !== "running" || this.admission.tick === undefined) return;
     for (const next of this.admission.tick(this.sim.now)) this.execute(next);
   }
@@ -249,7 +259,7 @@ export class ApiserverReplica {
     if (write !== undefined) {
       if (write.fanOutCpuSeconds > 0) this.cpu.submit(write.fanOutCpuSeconds, noop, request);
       // Watch events go out in the background; they slow every response sharing the link.
-      if (write.fanOutBytes > 0) this.send(write.fanOutBytes, this.afterWatchEvents, write);
+      if (write.fanOutBytes > 0) this.queueWatchEvents(write.fanOutBytes);
       this.finish(request, STATUS_OK);
       return;
     }
@@ -273,8 +283,14 @@ export class ApiserverReplica {
     this.finish(request, STATUS_OK);
   };
 
-  private readonly afterWatchEvents = (write: { fanOutBytes: number }): void => {
-    this.egressBytesSent += write.fanOutBytes;
+  private queueWatchEvents(bytes: number): void {
+    this.egressBytesOffered += bytes;
+    this.egressWindowBytes += bytes;
+    this.pendingWatchEventBytes += bytes;
+  }
+
+  private readonly afterWatchEvents = (bytes: number): void => {
+    this.egressBytesSent += bytes;
   };
 
   private closeEgressWindow(): void {
@@ -331,6 +347,7 @@ export class ApiserverReplica {
     this.generation++;
     this.cpu.abortAll();
     this.egress.abortAll();
+    this.pendingWatchEventBytes = 0;
     this.admission.reset(now);
     const lost = [...this.inFlight];
     this.inFlight.clear();
