@@ -315,7 +315,11 @@ export class ApiserverReplica {
     this.inFlightMemory -= request.memoryHeld;
     request.memoryHeld = 0;
     this.updateMemory();
+    const generation = this.generation;
     this.host.respond(request, status, 0);
+    // The answer ran its client, whose next request may have killed this process (OOM): the
+    // dead process's admission is gone and releases nothing.
+    if (generation !== this.generation) return;
     for (const next of this.admission.release(request, this.sim.now)) this.execute(next);
   }
 
