@@ -16,6 +16,7 @@ import type { FlowControlObject } from "./flowcontrol-schema.js";
 import { parseDuration, parseQuantity } from "./units.js";
 import { describeValue } from "./diagnostics.js";
 import type { DnsSettings } from "./resolve-operations.js";
+import { reportDuplicateNames } from "./name-checks.js";
 
 export interface AgentCall {
   verb: "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
@@ -80,6 +81,14 @@ export function resolveClusterClass(
   const apiserver = raw.apiserver ?? {};
   const version = raw.kubernetesVersion ?? KUBERNETES_VERSIONS[0];
   checkFlowControlReferences(raw.flowControl ?? [], version, [...path, "flowControl"], report);
+  reportDuplicateNames(raw.agents ?? [], [...path, "agents"], "agent", report);
+  reportDuplicateNames(
+    (raw.flowControl ?? []).map((o) => ({ name: o.metadata.name, kind: o.kind })),
+    [...path, "flowControl"],
+    "flowControl object",
+    report,
+    (o) => `${o.kind}/${o.name}`,
+  );
   return {
     name: raw.name,
     count: raw.count ?? 1,

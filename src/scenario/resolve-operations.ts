@@ -21,6 +21,7 @@ import {
   type ClusterClass,
   type Report,
 } from "./resolve-cluster.js";
+import { checkWaveCounts, reportDuplicateNames } from "./name-checks.js";
 
 type Path = (string | number)[];
 
@@ -205,6 +206,9 @@ export function resolveWorkloads(
 ): WorkloadSettings | undefined {
   if (raw === undefined) return undefined;
   const path: Path = ["spec", "workloads"];
+  reportDuplicateNames(raw.services, [...path, "services"], "service", report);
+  reportDuplicateNames(raw.products, [...path, "products"], "product", report);
+  reportDuplicateNames(raw.sources ?? [], [...path, "sources"], "source", report);
   const sourceNames = new Set((raw.sources ?? []).map((s) => s.name));
   const serviceNames = new Set(raw.services.map((s) => s.name));
   const services = raw.services.map((service, index): ServiceSettings => {
@@ -339,6 +343,7 @@ export function resolvePipeline(
       bakeSeconds: seconds(wave.bake, [...path, "waves", index, "bake"], report),
     };
   });
+  checkWaveCounts(waves, clusters, [...path, "waves"], report);
   const gates = (raw.gates ?? []).map((gate, index): GateSettings =>
     gate.kind === "workload"
       ? { kind: "workload", minSuccessRate: gate.minSuccessRate }
