@@ -29,6 +29,7 @@ import {
   type RawScenario,
 } from "./schema.js";
 import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
+import { pendingEventsProblem, scenarioSize } from "./size.js";
 import { checkTreeBounds, MAX_SCENARIO_BYTES, readBoundedText } from "./yaml-guards.js";
 import { checkedDuration, resolveClusterClass, type ClusterClass } from "./resolve-cluster.js";
 import {
@@ -427,6 +428,12 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     );
   });
 
+  const pipeline = resolvePipeline(spec.pipeline, clusters, report);
+  const sizeProblem = pendingEventsProblem(
+    scenarioSize(clusters, pipeline, durationSeconds, false),
+  );
+  if (sizeProblem !== undefined) report(["spec", "clusters"], sizeProblem);
+
   return {
     name: raw.metadata.name,
     description: raw.metadata.description,
@@ -437,7 +444,7 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     limits: { maxEvents: spec.limits?.maxEvents, wallClockSeconds },
     clusters,
     workloads: resolveWorkloads(spec.workloads, report),
-    pipeline: resolvePipeline(spec.pipeline, clusters, report),
+    pipeline,
     alerts: resolveAlerts(spec.alerts, report),
     operators: resolveOperators(spec.operators, report),
     traffic: resolveTraffic(spec.traffic),

@@ -12,7 +12,8 @@ export function runCli(args: string[], input?: string): CliResult {
   const result = spawnSync(process.execPath, [CLI, ...args], {
     encoding: "utf8",
     input,
-    timeout: 60_000,
+    // Only a guard against a hang: the replay needs ~35 s of CPU, far more on a loaded machine.
+    timeout: 600_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
