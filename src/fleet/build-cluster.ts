@@ -13,6 +13,7 @@ import {
 } from "../k8s/index.js";
 import { DEFAULT_COST_COEFFICIENTS } from "../k8s/cost/index.js";
 import type { ClusterClass, AgentCall } from "../scenario/index.js";
+import { OBJECT_BYTES } from "../scenario/cluster-sizing.js";
 import { Cluster, type ClusterObserver } from "../model/cluster.js";
 import type { ReplicaConfig } from "../model/apiserver.js";
 import { ApfAdmission, type ObjectCounts } from "../model/admission/apf.js";
@@ -32,7 +33,7 @@ export const CONTROL_PLANE_DEFAULTS = {
   etcdQuotaBytes: 2 * GiB,
   etcdCompactionIntervalSeconds: 300,
   etcdBaseMemoryBytes: 0.5 * GiB,
-  objectBytes: { pods: 10_000, nodes: 15_000, leases: 500 },
+  objectBytes: OBJECT_BYTES,
   replica: {
     baseMemoryBytes: 1 * GiB,
     watchCacheMemoryPerStoredByte: 2,
