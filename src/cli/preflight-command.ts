@@ -58,8 +58,9 @@ function positiveInteger(text: string): number {
 }
 
 function podsPerNode(text: string): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1000) {
+  // Decimal only: Number() would also read "0x10" as 16 and "1e2" as 100.
+  const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value < 0 || value > 1000) {
     throw new InvalidArgumentError("expected a number from 0 to 1000.");
   }
   return value;
