@@ -16,9 +16,8 @@ export const DEFAULT_BUDGET_SECONDS = 15 * 60;
 
 /**
  * Simulated node-seconds per wall-clock second, on the slow side: the built-in replay
- * (3.7e8 node-seconds, overloaded control planes) runs in about 30 s on one core of a shared
- * 2-core machine, ~1.2e7 per second (BENCHMARKS.md); a third of that leaves room for slower
- * machines and heavier scenarios.
+ * (3.7e8 node-seconds, overloaded control planes) runs in about 25 s (BENCHMARKS.md), ~1.5e7
+ * per second; a quarter of that leaves room for slower or busier machines and heavier scenarios.
  */
 export const NODE_SECONDS_PER_WALL_SECOND = 4e6;
 

@@ -261,7 +261,10 @@ async function runAndReport(
   }
   await writeStdout(flags.output === "json" ? json : humanSummary(scenario, result, comparison));
   if (runs.some((run) => run.result.outcome.limitHit)) {
-    process.stderr.write(`kubestorm: ${result.outcome.message}\n`);
+    const hint = runs.some((run) => run.result.outcome.stopReason === "wall-clock")
+      ? " (raise it with --budget)"
+      : "";
+    process.stderr.write(`kubestorm: ${result.outcome.message}${hint}\n`);
     process.exitCode = EXIT_RUN_FAILED;
   }
 }
