@@ -206,7 +206,7 @@ spec:
 
 test("more client chains than the kernel holds is a validation error, not an internal one", () => {
   withDirectory((directory) => {
-    let text = `${SMALL.replace(/  clusters:[\s\S]*$/, "")}  clusters:\n`;
+    let text = `${SMALL.replace(/ {2}clusters:[\s\S]*$/, "")}  clusters:\n`;
     for (let i = 0; i < 9; i++) {
       text += `    - name: c${i}
       nodes: 100000
