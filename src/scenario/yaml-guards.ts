@@ -7,8 +7,11 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node } from "yaml";
 import { formatPath } from "./diagnostics.js";
 
-/** Largest scenario file read: far above any real fleet (the built-in replay is 6 KiB). */
-export const MAX_SCENARIO_BYTES = 4 * 2 ** 20;
+/**
+ * Largest scenario file read: far above any real fleet (the built-in replay is 6 KiB, 1,000
+ * classes with an agent each about 300 KiB), and small enough to parse in about a second.
+ */
+export const MAX_SCENARIO_BYTES = 2 ** 20;
 
 /** No list or map of the schema may hold more (spec.clusters and services allow 1,000). */
 export const MAX_COLLECTION_ITEMS = 1000;
