@@ -30,13 +30,20 @@ export function stdoutWasClosed(): boolean {
   }
 }
 
-/** Refuses to start work whose result could not be delivered. */
-export function checkStdoutOpen(): void {
-  if (stdoutWasClosed()) {
-    throw new StdoutError(
-      "standard output is closed; nothing to write the result to (redirect it to a file or /dev/null)",
-    );
+/**
+ * Refuses to start work whose result could not be delivered: stdout closed and no --out. With
+ * --out the artefacts hold the result, so the run goes ahead with a note. (A parent that spawns
+ * the command with its stdout ignored gets the same /dev/null and the same answer.)
+ */
+export function checkStdoutOpen(resultAlsoInFiles: boolean): void {
+  if (!stdoutWasClosed()) return;
+  if (resultAlsoInFiles) {
+    process.stderr.write("kubestorm: standard output is closed; the result goes to --out only\n");
+    return;
   }
+  throw new StdoutError(
+    "standard output is closed; nothing to write the result to (redirect it to a file or /dev/null, or give --out)",
+  );
 }
 
 /** Writes `text` to stdout and resolves once it is written; rejects with StdoutError if not. */

@@ -173,7 +173,7 @@ async function execute(scenarioAsWritten: Scenario, flags: RunFlags): Promise<vo
     runs: variants.length + 1,
     cores: Math.min(availableParallelism(), threads + 1),
   });
-  checkStdoutOpen();
+  checkStdoutOpen(flags.out !== undefined);
   const stage = flags.out === undefined ? undefined : prepareArtefacts(flags.out);
   try {
     await runAndReport(scenario, variants, threads, flags, stage);

@@ -69,7 +69,7 @@ test(
 );
 
 test(
-  "a closed stdout is refused before the run (exit 1)",
+  "a closed stdout is refused before the run (exit 1) unless --out receives the result",
   {
     skip: process.platform === "linux" ? false : "detected through /proc",
   },
@@ -80,6 +80,10 @@ test(
       assertNoCrash(closed, "stdout closed");
       assert.equal(closed.status, 1);
       assert.match(closed.stderr, /standard output is closed/);
+      const withOut = runCliInShell('eval "$KUBESTORM run base.yaml --out out" >&-', directory);
+      assert.equal(withOut.status, 0, `--out still receives the result: ${withOut.stderr}`);
+      assert.match(withOut.stderr, /the result goes to --out only/);
+      assert.ok(existsSync(join(directory, "out", "results.json")));
       const devNull = runCliInShell('eval "$KUBESTORM run base.yaml" >/dev/null', directory);
       assert.equal(devNull.status, 0, `>/dev/null is a choice, not an error: ${devNull.stderr}`);
     });

@@ -5,8 +5,11 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { RunTask, WorkerReply } from "../../../src/fleet/parallel-runs.js";
 
-const task = workerData as RunTask;
-switch (task.scenario.name) {
+// The test runner also loads this file on its own, outside a worker: then it does nothing.
+const task = workerData as RunTask | null;
+switch (parentPort === null ? undefined : task?.scenario.name) {
+  case undefined:
+    break;
   case "fail":
     parentPort?.postMessage({ ok: false, message: "the model failed" } satisfies WorkerReply);
     break;
@@ -21,6 +24,6 @@ switch (task.scenario.name) {
   default:
     parentPort?.postMessage({
       ok: true,
-      result: { scenario: { name: task.scenario.name } },
+      result: { scenario: { name: task?.scenario.name } },
     } as unknown as WorkerReply);
 }
