@@ -20,6 +20,7 @@ import {
 } from "../preflight/index.js";
 import { runResultTable } from "../report/index.js";
 import { EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE } from "./exit-codes.js";
+import { writeStdout } from "./output.js";
 
 /** Exit status when a finding reaches --fail-on: the documented "failed" code. */
 const EXIT_FINDINGS = EXIT_RUN_FAILED;
@@ -58,8 +59,9 @@ function positiveInteger(text: string): number {
 }
 
 function podsPerNode(text: string): number {
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 1000) {
+  // Decimal only: Number() would also read "0x10" as 16 and "1e2" as 100.
+  const value = /^[0-9]+(\.[0-9]+)?$/.test(text) ? Number(text) : NaN;
+  if (!Number.isFinite(value) || value < 0 || value > 1000) {
     throw new InvalidArgumentError("expected a number from 0 to 1000.");
   }
   return value;
@@ -117,12 +119,12 @@ export function registerPreflightCommand(program: Command): Command {
       "also run a short simulation of the cluster with the workload (not available yet)",
     )
     .addHelpText("after", PREFLIGHT_HELP)
-    .action((paths: string[], flags: PreflightFlags) => {
-      process.exitCode = runPreflight(paths, flags);
+    .action(async (paths: string[], flags: PreflightFlags) => {
+      process.exitCode = await runPreflight(paths, flags);
     });
 }
 
-function runPreflight(paths: string[], flags: PreflightFlags): number {
+async function runPreflight(paths: string[], flags: PreflightFlags): Promise<number> {
   const set = readManifests(paths);
   const result = analyseManifests(set, {
     plane: {
@@ -134,9 +136,9 @@ function runPreflight(paths: string[], flags: PreflightFlags): number {
   });
   process.stderr.write(diagnosticsText(result, set.sources));
   const simulations = flags.simulate === true ? simulate(result) : undefined;
-  if (flags.output === "json") process.stdout.write(preflightJson(result, simulations?.outcomes));
-  else if (flags.output === "sarif") process.stdout.write(preflightSarif(result, packageVersion()));
-  else process.stdout.write(preflightText(result) + (simulations?.text ?? ""));
+  if (flags.output === "json") await writeStdout(preflightJson(result, simulations?.outcomes));
+  else if (flags.output === "sarif") await writeStdout(preflightSarif(result, packageVersion()));
+  else await writeStdout(preflightText(result) + (simulations?.text ?? ""));
   if (simulations !== undefined && flags.output === "sarif") {
     process.stderr.write(
       "kubestorm: --simulate results are not part of SARIF; use -o text or -o json\n",

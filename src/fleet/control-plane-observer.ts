@@ -49,6 +49,8 @@ export interface RequestSummary {
   tooManyRequests: number;
   timeouts: number;
   connectionErrors: number;
+  /** Every other answer (500 from a NOSPACE etcd, 410, …): total is the sum of the five. */
+  otherErrors: number;
   p50Seconds: number;
   p99Seconds: number;
   maxSeconds: number;
@@ -166,6 +168,7 @@ export class ControlPlaneObserver implements ClusterObserver {
           tooManyRequests: 0,
           timeouts: 0,
           connectionErrors: 0,
+          otherErrors: 0,
           p50Seconds: 0,
           p99Seconds: 0,
           maxSeconds: 0,
@@ -192,7 +195,7 @@ export class ControlPlaneObserver implements ClusterObserver {
     else if (status === 504) s.timeouts += weight;
     else if (status === STATUS_CONNECTION_RESET || status === STATUS_CONNECTION_REFUSED) {
       s.connectionErrors += weight;
-    }
+    } else s.otherErrors += weight;
     if (latencySeconds > s.maxSeconds) s.maxSeconds = latencySeconds;
     this.recorder.observe(tally.latency, now, latencySeconds);
     let code = tally.codes.get(status);

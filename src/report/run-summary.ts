@@ -66,7 +66,7 @@ function clusterTable(result: RunResult): string {
       lines.push(
         `  ${r.client}: ${r.total.toLocaleString("en-US")} sent, ${r.ok.toLocaleString("en-US")} ok, ` +
           `${r.tooManyRequests.toLocaleString("en-US")} 429, ${r.timeouts.toLocaleString("en-US")} timed out, ` +
-          `${r.connectionErrors.toLocaleString("en-US")} refused; p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)}`,
+          `${r.connectionErrors.toLocaleString("en-US")} refused, ${r.otherErrors.toLocaleString("en-US")} other errors; p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)}`,
       );
     }
     for (const i of c.informers) {
