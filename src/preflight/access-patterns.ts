@@ -6,7 +6,8 @@
  * as an assumption. docs/preflight.md gives the evidence behind every rule.
  */
 import { API_CALLS_ANNOTATION, parseApiCallsAnnotation } from "./api-calls-annotation.js";
-import { listableGrants, type Permissions } from "./rbac.js";
+import { commandTokens, flagsOf, referencedVars } from "./args.js";
+import { grantsWatch, listableGrants, type Permissions } from "./rbac.js";
 import type { AccessPattern, ApiCall, CallScope, Container, Workload } from "./types.js";
 
 export interface InferenceContext {
@@ -120,13 +121,20 @@ class WorkloadFacts {
 
   /** Where a spec.nodeName env var is used as a node filter, quoted; undefined if nowhere. */
   nodeFilterEvidence(): string | undefined {
+    const nodeVars = new Set(this.nodeNameVars);
+    for (const container of this.workload.containers) {
+      for (const flag of flagsOf(commandTokens(container))) {
+        if (flag.value === undefined) continue;
+        const byName = NODE_FLAG.test(flag.name);
+        const bySelector = /spec\.nodeName=/.test(flag.value);
+        if (!byName && !bySelector) continue;
+        const used = referencedVars(flag.value).find((v) => nodeVars.has(v));
+        if (used !== undefined)
+          return `env ${used} from fieldRef spec.nodeName, used in argument "${flag.text}"`;
+      }
+    }
     for (const name of this.nodeNameVars) {
       const ref = `(?:\\$\\(${name}\\)|\\$\\{(?:env:)?${name}\\})`;
-      const arg = this.args.find((a) =>
-        new RegExp(`(?:--node(?:-name)?=|spec\\.nodeName=)${ref}`).test(a),
-      );
-      if (arg !== undefined)
-        return `env ${name} from fieldRef spec.nodeName, used in argument "${arg}"`;
       const inConfig = new RegExp(
         `(?:node_from_env_var\\s*:\\s*["']?${name}\\b|(?:host|node|node_?name|nodeName)\\s*[:=]\\s*["']?${ref}|spec\\.nodeName=${ref})`,
       ).exec(this.config);
@@ -137,6 +145,9 @@ class WorkloadFacts {
     return undefined;
   }
 }
+
+/** Flag names that name the node an agent should watch for (--node, --k8s-node, --node-name…). */
+const NODE_FLAG = /^(k8s-|kube-|kubernetes-)?node(-?name)?$/i;
 
 type AgentRule = (
   facts: WorkloadFacts,
@@ -160,15 +171,54 @@ function known(
   };
 }
 
-/** Resources the account may list or watch, as informers at the scope of their grant. */
-function informersFromGrants(permissions: Permissions, only?: ReadonlySet<string>): ApiCall[] {
+/**
+ * Assumed period of a client that may list but not watch: it can only poll. One minute is the
+ * common default of polling agents (an assumption, documented in docs/preflight.md).
+ */
+export const ASSUMED_POLL_SECONDS = 60;
+
+/** A periodic LIST as a plain client makes it (resourceVersion "": a consistent read). */
+export function poll(
+  resource: string,
+  scope: CallScope,
+  everySeconds: number,
+  apiGroup = "",
+): ApiCall {
+  return {
+    verb: "list",
+    resource,
+    apiGroup,
+    scope,
+    everySeconds,
+    resourceVersion: "",
+    limit: 0,
+    encoding: "json",
+  };
+}
+
+/**
+ * Resources the account may list or watch, at the scope of their grant: an informer where it
+ * may watch, a LIST every ASSUMED_POLL_SECONDS where it may only list.
+ */
+export function informersFromGrants(
+  permissions: Permissions,
+  only?: ReadonlySet<string>,
+): ApiCall[] {
   const byResource = new Map<string, ApiCall>();
   for (const grant of listableGrants(permissions)) {
     if (grant.resource === "*" || (only !== undefined && !only.has(grant.resource))) continue;
     const scope: CallScope = grant.scope === "cluster" ? "cluster" : "namespace";
     const existing = byResource.get(grant.resource);
-    if (existing === undefined || (existing.scope !== "cluster" && scope === "cluster")) {
-      byResource.set(grant.resource, informer(grant.resource, scope, grant.apiGroup));
+    const watch = grantsWatch(grant) || existing?.verb === "watch";
+    const wider = existing === undefined || (existing.scope !== "cluster" && scope === "cluster");
+    const widestScope = wider ? scope : existing.scope;
+    if (wider || (watch && existing.verb !== "watch")) {
+      byResource.set(
+        grant.resource,
+        watch
+          ? informer(grant.resource, widestScope, grant.apiGroup)
+          : poll(grant.resource, widestScope, ASSUMED_POLL_SECONDS, grant.apiGroup),
+      );
     }
   }
   return [...byResource.values()];
@@ -398,6 +448,21 @@ export const AGENT_RULES: readonly AgentRule[] = [
 
 /** No agent rule: one informer per listable resource, pods scoped if a node filter is evident. */
 function defaultPattern(facts: WorkloadFacts, permissions: Permissions): AccessPattern {
+  const workload = facts.workload;
+  if (permissions.bindings.length === 0 && workload.serviceAccount !== "default") {
+    // Missing RBAC is not "no access": the bindings may simply not be in the input.
+    return {
+      calls: [],
+      rule: "rbac-not-in-input",
+      source: "assumed",
+      evidence: [
+        `no RoleBinding or ClusterRoleBinding in the input names service account ${workload.namespace}/${workload.serviceAccount}: what it may call is unknown, and no load is counted`,
+      ],
+      assumed: true,
+      accessUnknown: true,
+      fanOutCache: false,
+    };
+  }
   const nodeFilter = facts.nodeFilterEvidence();
   const calls = informersFromGrants(permissions).map((call) =>
     call.resource === "pods" && nodeFilter !== undefined

@@ -91,6 +91,14 @@ export const FINDING_RULES = {
       "The kubestorm.dev/api-calls annotation could not be read; the calls were inferred instead.",
     remediation: "Fix the annotation: a list of {verb, resource, scope, every, resourceVersion}.",
   },
+  KS011: {
+    id: "KS011",
+    name: "rbac-not-in-input",
+    summary:
+      "No RoleBinding or ClusterRoleBinding in the input names the workload's service account: what it may call is unknown, so no load was counted.",
+    remediation:
+      "Pass the manifests that bind its service account (a ClusterRole alone grants nothing), or declare its calls in the kubestorm.dev/api-calls annotation.",
+  },
 } as const satisfies Record<string, FindingRule>;
 
 export type FindingId = keyof typeof FINDING_RULES;
@@ -99,6 +107,8 @@ const SHARED_LEVELS = new Set(["workload-low", "global-default", "catch-all"]);
 
 export interface FindingInput {
   workload: Workload;
+  /** Names of the DaemonSets judged together (one per architecture), the workload's first. */
+  members?: string[];
   pattern: AccessPattern;
   annotationErrors: string[];
   unresolvedRoles: string[];
@@ -106,9 +116,17 @@ export interface FindingInput {
   breaksAt: { nodes: number; overloads: Overload[] } | undefined;
   /** Largest size the report covers; a break beyond the given size but within it is KS007. */
   largestSize: number;
+  /** Roles of the input that no binding refers to ("ClusterRole/name"). */
+  unboundRoles?: readonly string[];
 }
 
 const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
+
+/** "DaemonSet ns/name", or "DaemonSet ns/{a, b, c}" for DaemonSets judged together. */
+export function workloadLabel(workload: Workload, members: readonly string[] = []): string {
+  const names = members.length > 1 ? `{${members.join(", ")}}` : workload.name;
+  return `${workload.kind} ${workload.namespace}/${names}`;
+}
 
 export function findingsFor(input: FindingInput): Finding[] {
   const { workload, pattern, estimate } = input;
@@ -119,7 +137,7 @@ export function findingsFor(input: FindingInput): Finding[] {
       id,
       rule: rule.name,
       severity,
-      workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
+      workload: workloadLabel(workload, input.members),
       message,
       remediation: rule.remediation,
       location: workload.document.location,
@@ -141,8 +159,8 @@ export function findingsFor(input: FindingInput): Finding[] {
       const load = [
         estimate.watchesHeld > 0 ? `${n(estimate.watchesHeld)} watches held` : "",
         `${gb(estimate.rolloutBytes)} of LIST responses during rollout`,
-        estimate.readsPerSecond > 0
-          ? `${estimate.readsPerSecond.toFixed(1)} LIST/s in steady state`
+        estimate.listsPerSecond > 0
+          ? `${estimate.listsPerSecond.toFixed(1)} LIST/s in steady state`
           : "",
         estimate.watchEventsPerSecond > 0
           ? `${n(estimate.watchEventsPerSecond)} watch events/s`
@@ -194,7 +212,18 @@ export function findingsFor(input: FindingInput): Finding[] {
   ) {
     add("KS007", "warning", `${breakText}; scaling ${estimate.scaling}`);
   }
-  if (pattern.assumed) add("KS008", "info", pattern.evidence.join("; "));
+  if (pattern.assumed && pattern.accessUnknown !== true)
+    add("KS008", "info", pattern.evidence.join("; "));
+  if (pattern.accessUnknown === true) {
+    const unbound = input.unboundRoles ?? [];
+    add(
+      "KS011",
+      unbound.length > 0 ? "warning" : "info",
+      unbound.length > 0
+        ? `${pattern.evidence.join("; ")}; the input has roles bound to nothing (${unbound.join(", ")}): is one of them meant for it?`
+        : pattern.evidence.join("; "),
+    );
+  }
   if (input.unresolvedRoles.length > 0)
     add("KS009", "info", `bound to ${input.unresolvedRoles.join(", ")}`);
   if (input.annotationErrors.length > 0) add("KS010", "error", input.annotationErrors.join("; "));

@@ -51,6 +51,21 @@ export interface Workload {
   annotations: Record<string, string>;
   /** Names of ConfigMaps the pod mounts or reads env from (their data is configuration). */
   configMapNames: string[];
+  /** Labels of the workload and of its pod template. */
+  labels: Record<string, string>;
+  /** Where its pods may run, for grouping DaemonSets that split the nodes among them. */
+  placement: Placement;
+}
+
+/**
+ * A pod's node constraints split in two: the values of the architecture and OS labels (which
+ * split a cluster into disjoint parts: one DaemonSet per architecture) and the rest.
+ */
+export interface Placement {
+  /** "key=value" terms on kubernetes.io/arch, kubernetes.io/os (and their beta keys). */
+  partition: string[];
+  /** Every other nodeSelector and required node-affinity term, as canonical text. */
+  rest: string;
 }
 
 /** Scope of a LIST or WATCH. */
@@ -84,6 +99,8 @@ export interface AccessPattern {
   assumed: boolean;
   /** The workload serves other workloads' reads from its own cache (Typha, a cluster agent). */
   fanOutCache: boolean;
+  /** Nothing in the input says what the account may call (no binding names it). */
+  accessUnknown?: boolean;
 }
 
 export type Severity = "info" | "warning" | "error";

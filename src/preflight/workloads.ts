@@ -8,6 +8,7 @@ import type {
   Diagnostic,
   EnvVar,
   ManifestDocument,
+  Placement,
   Workload,
   WorkloadKind,
 } from "./types.js";
@@ -106,6 +107,8 @@ export function readWorkload(document: ManifestDocument): Workload | Diagnostic 
       containers,
       annotations: { ...annotationsOf(templateMetadata), ...annotationsOf(metadata) },
       configMapNames: configMapsOf(podSpec),
+      labels: { ...stringMap(templateMetadata.labels), ...stringMap(metadata.labels) },
+      placement: placementOf(podSpec),
     };
   } catch (error) {
     if (!(error instanceof MissingField)) throw error;
@@ -166,6 +169,48 @@ function templateMetadataOf(body: Json, kind: WorkloadKind): Json {
   let value: unknown = body;
   for (const key of path) value = isObject(value) ? value[key] : undefined;
   return isObject(value) ? value : {};
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!isObject(value)) return result;
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === "string") result[key] = item;
+  }
+  return result;
+}
+
+/** Node labels whose values split a cluster into disjoint parts. */
+const PARTITION_KEYS = new Set([
+  "kubernetes.io/arch",
+  "beta.kubernetes.io/arch",
+  "kubernetes.io/os",
+  "beta.kubernetes.io/os",
+]);
+
+function placementOf(podSpec: Json): Placement {
+  const partition: string[] = [];
+  const rest: string[] = [];
+  for (const [key, value] of Object.entries(stringMap(podSpec.nodeSelector))) {
+    (PARTITION_KEYS.has(key) ? partition : rest).push(`${key}=${value}`);
+  }
+  const affinity = isObject(podSpec.affinity) ? podSpec.affinity : {};
+  const nodeAffinity = isObject(affinity.nodeAffinity) ? affinity.nodeAffinity : {};
+  const required = isObject(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution)
+    ? nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+    : {};
+  const terms = Array.isArray(required.nodeSelectorTerms) ? required.nodeSelectorTerms : [];
+  for (const term of terms) {
+    if (!isObject(term) || !Array.isArray(term.matchExpressions)) continue;
+    for (const expression of term.matchExpressions) {
+      if (!isObject(expression) || typeof expression.key !== "string") continue;
+      const values = strings(expression.values).sort().join(",");
+      const text = `${expression.key} ${String(expression.operator)} ${values}`;
+      const isPartition = PARTITION_KEYS.has(expression.key) && expression.operator === "In";
+      (isPartition ? partition : rest).push(isPartition ? `${expression.key}=${values}` : text);
+    }
+  }
+  return { partition: partition.sort(), rest: rest.sort().join(";") };
 }
 
 function annotationsOf(metadata: Json): Record<string, string> {
