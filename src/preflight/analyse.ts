@@ -29,7 +29,14 @@ import {
   type Binding,
   type Role,
 } from "./rbac.js";
-import type { AccessPattern, ApiCall, Diagnostic, Finding, Workload } from "./types.js";
+import type {
+  AccessPattern,
+  ApiCall,
+  Diagnostic,
+  Finding,
+  ManifestDocument,
+  Workload,
+} from "./types.js";
 import { isWorkloadKind, podSpecPath, readWorkload } from "./workloads.js";
 import { dedupeDocuments } from "./dedupe.js";
 import { groupDaemonSets } from "./grouping.js";
@@ -91,7 +98,7 @@ export function analyseManifests(
   const notAnalysed = new Map<string, number>();
   const roles: Role[] = [];
   const bindings: Binding[] = [];
-  const configMaps = new Map<string, string>();
+  const configMaps = new Map<string, ManifestDocument[]>();
   const flowSchemas: apf.FlowSchema[] = [];
   const priorityLevels: apf.PriorityLevelConfiguration[] = [];
   const workloads: Workload[] = [];
@@ -105,14 +112,8 @@ export function analyseManifests(
     else if (kind === "RoleBinding" || kind === "ClusterRoleBinding")
       bindings.push(readBinding(document));
     else if (kind === "ConfigMap") {
-      const data = document.body.data;
-      const text =
-        typeof data === "object" && data !== null
-          ? Object.values(data as Record<string, unknown>)
-              .filter((v): v is string => typeof v === "string")
-              .join("\n")
-          : "";
-      configMaps.set(`${document.namespace ?? "default"}/${document.name}`, text);
+      const key = `${document.namespace ?? "default"}/${document.name}`;
+      configMaps.set(key, [...(configMaps.get(key) ?? []), document]);
     } else if (
       kind === "FlowSchema" &&
       document.apiVersion.startsWith("flowcontrol.apiserver.k8s.io/")

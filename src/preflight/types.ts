@@ -27,6 +27,8 @@ export interface EnvVar {
   value?: string;
   /** valueFrom.fieldRef.fieldPath, e.g. spec.nodeName. */
   fieldPath?: string;
+  /** valueFrom.configMapKeyRef. */
+  configMapKey?: { name: string; key: string };
 }
 
 export interface Container {
@@ -35,6 +37,8 @@ export interface Container {
   command: string[];
   args: string[];
   env: EnvVar[];
+  /** ConfigMaps of envFrom: every key becomes an env var. */
+  envFromConfigMaps: string[];
 }
 
 export interface Workload {
@@ -101,6 +105,10 @@ export interface AccessPattern {
   fanOutCache: boolean;
   /** Nothing in the input says what the account may call (no binding names it). */
   accessUnknown?: boolean;
+  /** The knowledge-base entry that recognised the workload. */
+  entry?: string;
+  /** How sure the verdict is: high (entry and version known, or declared), medium, low. */
+  confidence?: "high" | "medium" | "low";
 }
 
 export type Severity = "info" | "warning" | "error";

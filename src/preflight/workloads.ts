@@ -92,6 +92,10 @@ export function readWorkload(document: ManifestDocument): Workload | Diagnostic 
         command: strings(raw.command),
         args: strings(raw.args),
         env: readEnv(raw.env),
+        envFromConfigMaps: (Array.isArray(raw.envFrom) ? raw.envFrom : [])
+          .filter(isObject)
+          .map((source) => (isObject(source.configMapRef) ? source.configMapRef.name : undefined))
+          .filter((name): name is string => typeof name === "string"),
       });
     });
     const metadata = isObject(body.metadata) ? body.metadata : {};
@@ -129,12 +133,17 @@ function readEnv(value: unknown): EnvVar[] {
   const env: EnvVar[] = [];
   for (const raw of value) {
     if (!isObject(raw) || typeof raw.name !== "string") continue;
-    const fieldRef =
-      isObject(raw.valueFrom) && isObject(raw.valueFrom.fieldRef) ? raw.valueFrom.fieldRef : {};
+    const valueFrom = isObject(raw.valueFrom) ? raw.valueFrom : {};
+    const fieldRef = isObject(valueFrom.fieldRef) ? valueFrom.fieldRef : {};
+    const keyRef = isObject(valueFrom.configMapKeyRef) ? valueFrom.configMapKeyRef : {};
     env.push({
       name: raw.name,
       value: typeof raw.value === "string" ? raw.value : undefined,
       fieldPath: typeof fieldRef.fieldPath === "string" ? fieldRef.fieldPath : undefined,
+      configMapKey:
+        typeof keyRef.name === "string" && typeof keyRef.key === "string"
+          ? { name: keyRef.name, key: keyRef.key }
+          : undefined,
     });
   }
   return env;
@@ -226,12 +235,19 @@ function annotationsOf(metadata: Json): Record<string, string> {
 function configMapsOf(podSpec: Json): string[] {
   const names = new Set<string>();
   for (const volume of Array.isArray(podSpec.volumes) ? podSpec.volumes : []) {
-    if (
-      isObject(volume) &&
-      isObject(volume.configMap) &&
-      typeof volume.configMap.name === "string"
-    ) {
+    if (!isObject(volume)) continue;
+    if (isObject(volume.configMap) && typeof volume.configMap.name === "string") {
       names.add(volume.configMap.name);
+    }
+    // A projected volume can gather several ConfigMaps into one directory.
+    const sources = isObject(volume.projected) ? volume.projected.sources : undefined;
+    for (const source of Array.isArray(sources) ? sources : []) {
+      if (
+        isObject(source) &&
+        isObject(source.configMap) &&
+        typeof source.configMap.name === "string"
+      )
+        names.add(source.configMap.name);
     }
   }
   return [...names];
