@@ -14,6 +14,7 @@ import {
   runSimulation,
   SEVERITY_ORDER,
   DEFAULT_SIMULATION,
+  type Finding,
   type PreflightResult,
   type Severity,
   type SimulationOutcome,
@@ -31,6 +32,7 @@ interface PreflightFlags {
   output: "text" | "json" | "sarif";
   failOn: "none" | Severity;
   simulate?: boolean;
+  strict?: boolean;
 }
 
 export const PREFLIGHT_HELP = `
@@ -38,6 +40,8 @@ Reads files, directories (*.yaml, *.yml, *.json, recursively), multi-document YA
 and stdin ("-"). Workloads are joined to their ServiceAccount and RBAC; what they call comes from
 the kubestorm.dev/api-calls annotation, known agents, node scoping, or is assumed (and said so).
 Ignore findings per workload with the annotation kubestorm.dev/ignore: "KS001,KS006".
+Each verdict says its basis: recognised (a knowledge-base entry, docs/agents.md), declared (the
+annotation) or assumed. Findings on an assumption are warnings; --strict fails on them too.
 
 Examples:
   kubestorm preflight deploy/                              every manifest under deploy/
@@ -113,6 +117,10 @@ export function registerPreflightCommand(program: Command): Command {
         .default("error"),
     )
     .option(
+      "--strict",
+      "also fail on warnings that rest on an assumed access pattern (no entry or annotation)",
+    )
+    .option(
       "--simulate",
       "also run a short simulation of the cluster with the workload (not available yet)",
     )
@@ -150,7 +158,12 @@ function runPreflight(paths: string[], flags: PreflightFlags): number {
   }
   if (flags.failOn === "none") return EXIT_OK;
   const threshold = SEVERITY_ORDER.indexOf(flags.failOn);
-  const failing = result.findings.some((f) => SEVERITY_ORDER.indexOf(f.severity) >= threshold);
+  // Under --strict a warning that rests on an assumption counts as an error.
+  const severityOf = (f: Finding): Severity =>
+    flags.strict === true && f.basis === "assumed" && f.severity === "warning"
+      ? "error"
+      : f.severity;
+  const failing = result.findings.some((f) => SEVERITY_ORDER.indexOf(severityOf(f)) >= threshold);
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Overload, WorkloadEstimate } from "./estimate.js";
 import { scalesWithNodes } from "./inventory.js";
+import { basisOf } from "./basis.js";
 import type { AccessPattern, Finding, Severity, Workload } from "./types.js";
 
 export interface FindingRule {
@@ -131,12 +132,16 @@ export function workloadLabel(workload: Workload, members: readonly string[] = [
 export function findingsFor(input: FindingInput): Finding[] {
   const { workload, pattern, estimate } = input;
   const findings: Finding[] = [];
+  const basis = basisOf(pattern);
   const add = (id: FindingId, severity: Severity, message: string): void => {
     const rule = FINDING_RULES[id];
     findings.push({
       id,
       rule: rule.name,
-      severity,
+      // A load that rests on an assumed pattern is a warning; --strict makes it fail CI.
+      severity:
+        basis.kind === "assumed" && severity === "error" && id !== "KS010" ? "warning" : severity,
+      basis: basis.kind,
       workload: workloadLabel(workload, input.members),
       message,
       remediation: rule.remediation,
@@ -168,7 +173,7 @@ export function findingsFor(input: FindingInput): Finding[] {
       ].filter((part) => part !== "");
       add(
         "KS001",
-        pattern.assumed ? "warning" : "error",
+        "error",
         `every node runs ${resources} cluster-wide, O(N^2): at ${n(estimate.nodes)} nodes ${load.join(", ")}; ${breakText}`,
       );
     }

@@ -2,6 +2,7 @@
 import { formatDiagnostic } from "../scenario/index.js";
 import type { PreflightResult, WorkloadReport } from "./analyse.js";
 import type { WorkloadEstimate } from "./estimate.js";
+import { basisOf, basisText } from "./basis.js";
 import { workloadLabel } from "./findings.js";
 import type { Severity } from "./types.js";
 
@@ -45,7 +46,9 @@ function workloadText(report: WorkloadReport, result: PreflightResult): string {
   lines.push(
     `  service account ${workload.namespace}/${workload.serviceAccount}; ${workload.perNode ? "one per node" : `${workload.replicas} replica(s)`}`,
   );
-  lines.push(`  access pattern: ${pattern.rule}${pattern.assumed ? " (ASSUMED)" : ""}`);
+  lines.push(
+    `  access pattern: ${pattern.rule}${pattern.assumed ? " (ASSUMED)" : ""}; basis: ${basisText(basisOf(pattern))}`,
+  );
   for (const line of pattern.evidence) lines.push(`    - ${line}`);
   if (estimate.calls.length === 0) {
     lines.push("  calls: none to the API server");
@@ -124,8 +127,51 @@ export function inputNotes(result: PreflightResult): string[] {
   return notes;
 }
 
+/** Verdict of one workload: the worst severity of its findings. */
+export function verdictOf(report: WorkloadReport): "FAIL" | "WARN" | "ok" {
+  if (report.findings.some((f) => f.severity === "error")) return "FAIL";
+  if (report.findings.some((f) => f.severity === "warning")) return "WARN";
+  return "ok";
+}
+
+/** Workloads judged on an assumption, as a share of all. */
+export function assumedShare(result: PreflightResult): { assumed: number; total: number } {
+  const assumed = result.workloads.filter((w) => basisOf(w.pattern).kind === "assumed").length;
+  return { assumed, total: result.workloads.length };
+}
+
+/** The summary table: one line per workload, worst first. */
+export function summaryTable(result: PreflightResult): string {
+  const order = { FAIL: 0, WARN: 1, ok: 2 } as const;
+  const rows = result.workloads
+    .map((w) => ({
+      verdict: verdictOf(w),
+      name: workloadLabel(w.workload, w.members),
+      breaks:
+        w.breaksAt === undefined ? "-" : `${n(w.breaksAt.nodes)} nodes (${w.estimate.scaling})`,
+      basis: basisText(basisOf(w.pattern)),
+    }))
+    .sort((a, b) => order[a.verdict] - order[b.verdict]);
+  const width = (pick: (r: (typeof rows)[number]) => string, title: string) =>
+    Math.max(title.length, ...rows.map((r) => pick(r).length));
+  const wName = Math.min(
+    70,
+    width((r) => r.name, "workload"),
+  );
+  const wBreaks = width((r) => r.breaks, "break-point");
+  const line = (a: string, b: string, c: string, d: string) =>
+    `${a.padEnd(7)} ${b.slice(0, 70).padEnd(wName)}  ${c.padEnd(wBreaks)}  ${d}`;
+  const { assumed, total } = assumedShare(result);
+  const share = total === 0 ? 0 : (100 * assumed) / total;
+  return [
+    line("verdict", "workload", "break-point", "basis"),
+    ...rows.map((r) => line(r.verdict, r.name, r.breaks, r.basis)),
+    `judged on an assumption: ${assumed} of ${total} workload(s) (${share.toFixed(0)}%); findings on an assumption are warnings (--strict fails on them)`,
+  ].join("\n");
+}
+
 export function preflightText(result: PreflightResult): string {
-  const blocks = result.workloads.map((w) => workloadText(w, result));
+  const blocks = [summaryTable(result), ...result.workloads.map((w) => workloadText(w, result))];
   const counts = SEVERITY_ORDER.map(
     (s) => `${result.findings.filter((f) => f.severity === s).length} ${s}`,
   ).reverse();
@@ -201,6 +247,7 @@ export function preflightJson(result: PreflightResult, simulations?: SimulationO
       sizes: result.options.sizes,
     },
     documents: result.documents,
+    assumedShare: assumedShare(result),
     duplicates: result.duplicates,
     conflicts: result.conflicts,
     notAnalysed: Object.fromEntries(result.notAnalysed),
@@ -210,6 +257,8 @@ export function preflightJson(result: PreflightResult, simulations?: SimulationO
       namespace: w.workload.namespace,
       name: w.workload.name,
       members: w.members,
+      verdict: verdictOf(w),
+      basis: basisOf(w.pattern),
       serviceAccount: w.workload.serviceAccount,
       location: w.workload.document.location,
       accessPattern: {

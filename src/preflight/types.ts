@@ -117,6 +117,8 @@ export interface Finding {
   id: string;
   rule: string;
   severity: Severity;
+  /** What the verdict rests on: an error on an assumption is reported as a warning. */
+  basis: "recognised" | "declared" | "assumed";
   workload: string;
   message: string;
   remediation: string;

@@ -37,8 +37,8 @@ export const PLATFORM_AGENTS: readonly AgentEntry[] = [
     ],
   },
   {
-    id: "nfd-worker",
-    name: "Node Feature Discovery worker",
+    id: "node-feature-discovery",
+    name: "Node Feature Discovery (worker and master)",
     images: ["node-feature-discovery(:|@|$)"],
     behaviours: [
       {
