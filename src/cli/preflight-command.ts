@@ -1,5 +1,7 @@
 /** `kubestorm preflight`: reads manifests, prints the predicted apiserver load and findings. */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { parseKubernetesVersion, type KubernetesVersion } from "../k8s/index.js";
 import {
@@ -14,8 +16,12 @@ import {
   runSimulation,
   SEVERITY_ORDER,
   DEFAULT_SIMULATION,
+  estimateWorkload,
+  fixFiles,
+  withFlowControl,
   type Finding,
   type PreflightResult,
+  type WorkloadFix,
   type Severity,
   type SimulationOutcome,
 } from "../preflight/index.js";
@@ -33,6 +39,8 @@ interface PreflightFlags {
   failOn: "none" | Severity;
   simulate?: boolean;
   strict?: boolean;
+  fixOut?: string;
+  breakGlassGroup: string;
 }
 
 export const PREFLIGHT_HELP = `
@@ -121,6 +129,15 @@ export function registerPreflightCommand(program: Command): Command {
       "also fail on warnings that rest on an assumed access pattern (no entry or annotation)",
     )
     .option(
+      "--fix-out <dir>",
+      "write FlowSchema/PriorityLevelConfiguration fixes for flagged workloads, a break-glass FlowSchema and a README to DIR",
+    )
+    .option(
+      "--break-glass-group <group>",
+      "admin group the break-glass FlowSchema sends to the exempt level",
+      "kubestorm:break-glass",
+    )
+    .option(
       "--simulate",
       "also run a short simulation of the cluster with the workload (not available yet)",
     )
@@ -141,10 +158,16 @@ function runPreflight(paths: string[], flags: PreflightFlags): number {
     },
   });
   process.stderr.write(diagnosticsText(result, set.sources));
-  const simulations = flags.simulate === true ? simulate(result) : undefined;
+  const fixes =
+    flags.fixOut === undefined
+      ? undefined
+      : writeFixes(result, flags.fixOut, flags.breakGlassGroup);
+  if (fixes === "failed") return EXIT_USAGE;
+  const simulations = flags.simulate === true ? simulate(result, fixes?.fixes ?? []) : undefined;
   if (flags.output === "json") process.stdout.write(preflightJson(result, simulations?.outcomes));
   else if (flags.output === "sarif") process.stdout.write(preflightSarif(result, packageVersion()));
-  else process.stdout.write(preflightText(result) + (simulations?.text ?? ""));
+  else
+    process.stdout.write(preflightText(result) + (fixes?.text ?? "") + (simulations?.text ?? ""));
   if (simulations !== undefined && flags.output === "sarif") {
     process.stderr.write(
       "kubestorm: --simulate results are not part of SARIF; use -o text or -o json\n",
@@ -167,21 +190,79 @@ function runPreflight(paths: string[], flags: PreflightFlags): number {
   return failing ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/** Writes the --fix-out files, each whole (a temporary file renamed into place). */
+function writeFixes(
+  result: PreflightResult,
+  dir: string,
+  group: string,
+): { text: string; fixes: WorkloadFix[] } | "failed" {
+  const { files, fixes } = fixFiles(result, group, (objects) =>
+    objects.map((o) => stringify(o)).join("---\n"),
+  );
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const file of files) {
+      const path = join(dir, file.name);
+      writeFileSync(`${path}.tmp`, file.text);
+      renameSync(`${path}.tmp`, path);
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`kubestorm: --fix-out ${dir}: cannot write: ${reason}\n`);
+    return "failed";
+  }
+  const plane = result.options.plane;
+  const lines = fixes.map((fix) => {
+    const report = result.workloads.find(
+      (r) => `${r.workload.kind} ${r.workload.namespace}/${r.workload.name}` === fix.workload,
+    );
+    const after =
+      report === undefined
+        ? undefined
+        : estimateWorkload(report.workload, report.pattern.calls, withFlowControl(plane, [fix]));
+    const memory = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+    return (
+      `  ${fix.workload}: ${fix.flowSchema.metadata.name}.yaml, ${fix.shares} share(s)` +
+      (report === undefined || after === undefined
+        ? ""
+        : `; rollout peak ${memory(report.estimate.rolloutPeakMemoryBytes)} → ${memory(after.rolloutPeakMemoryBytes)} of ${memory(plane.apiserverMemoryBytes)}; overloads after: ${after.overloads.map((o) => o.kind).join(", ") || "none"}`)
+    );
+  });
+  return {
+    text: `\nfixes written to ${dir} (${files.length} files):\n${lines.join("\n")}${lines.length > 0 ? "\n" : ""}`,
+    fixes,
+  };
+}
+
 /** Runs every workload that calls simulated resources; text for the report and JSON outcomes. */
-function simulate(result: PreflightResult): { text: string; outcomes: SimulationOutcome[] } {
+function simulate(
+  result: PreflightResult,
+  fixes: readonly WorkloadFix[],
+): { text: string; outcomes: SimulationOutcome[] } {
   const outcomes: SimulationOutcome[] = [];
   let text = "";
   for (const report of result.workloads) {
     const name = `${report.workload.kind} ${report.workload.namespace}/${report.workload.name}`;
-    const plan = planSimulation(report.workload, report.pattern.calls, result.options.plane);
-    if (plan === undefined) continue;
-    const run = runSimulation(plan);
-    const skippedCalls = plan.skippedCalls.map((c) => `${c.verb} ${c.resource}`);
-    outcomes.push({ workload: name, skippedCalls, result: run });
-    text +=
-      `\nsimulation of ${name}: ${DEFAULT_SIMULATION.durationSeconds / 60} min, pods starting over ${DEFAULT_SIMULATION.rolloutSeconds} s` +
-      (skippedCalls.length > 0 ? ` (not simulated: ${skippedCalls.join(", ")})` : "") +
-      `\n${runResultTable(run)}`;
+    const fix = fixes.find((f) => f.workload === name);
+    const variants: [string, readonly unknown[]][] = [["", []]];
+    if (fix !== undefined) variants.push([" with the fix", [fix.priorityLevel, fix.flowSchema]]);
+    for (const [label, flowControl] of variants) {
+      const plan = planSimulation(
+        report.workload,
+        report.pattern.calls,
+        result.options.plane,
+        DEFAULT_SIMULATION,
+        flowControl,
+      );
+      if (plan === undefined) continue;
+      const run = runSimulation(plan);
+      const skippedCalls = plan.skippedCalls.map((c) => `${c.verb} ${c.resource}`);
+      outcomes.push({ workload: `${name}${label}`, skippedCalls, result: run });
+      text +=
+        `\nsimulation of ${name}${label}: ${DEFAULT_SIMULATION.durationSeconds / 60} min, pods starting over ${DEFAULT_SIMULATION.rolloutSeconds} s` +
+        (skippedCalls.length > 0 ? ` (not simulated: ${skippedCalls.join(", ")})` : "") +
+        `\n${runResultTable(run)}`;
+    }
   }
   if (outcomes.length === 0)
     text =
