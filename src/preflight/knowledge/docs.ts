@@ -61,6 +61,12 @@ export function agentsMarkdown(): string {
     }
     lines.push("");
     lines.push(`Source: ${entry.sources.map((s) => `<${s.url}> (${s.release})`).join("; ")}`);
+    lines.push(
+      "",
+      entry.checked === undefined
+        ? "Checked: not yet, line by line, against the source; written from the agent's documentation."
+        : `Checked: against the ${entry.checked === "source" ? "cited source" : "corpus notes on its manifest (../shared/corpus/ORIGINS.md)"}.`,
+    );
     if (entry.nodeScopingFix !== undefined) {
       lines.push(
         "",

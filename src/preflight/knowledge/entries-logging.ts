@@ -30,6 +30,7 @@ export const LOGGING_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "fluentd-kubernetes-metadata",
+    checked: "corpus notes",
     name: "Fluentd with fluent-plugin-kubernetes_metadata_filter",
     images: ["fluentd(:|@|$)", "fluent/fluentd-kubernetes-daemonset", "fluentd-kubernetes"],
     behaviours: [
@@ -63,6 +64,7 @@ export const LOGGING_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "vector",
+    checked: "source",
     name: "Vector (kubernetes_logs source)",
     images: ["timberio/vector", "(^|/)vector(:|@|$)"],
     behaviours: [

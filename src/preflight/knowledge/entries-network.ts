@@ -4,6 +4,7 @@ import type { AgentEntry } from "./types.js";
 export const NETWORK_AGENTS: readonly AgentEntry[] = [
   {
     id: "flannel",
+    checked: "corpus notes",
     name: "Flannel",
     images: ["(^|/)flannel(:|@|$)", "flannel-io/flannel", "coreos/flannel"],
     behaviours: [
@@ -27,6 +28,7 @@ export const NETWORK_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "calico-node",
+    checked: "corpus notes",
     name: "Calico node agent (Felix, BIRD, confd)",
     images: ["calico/node(:|@|$)"],
     behaviours: [
@@ -67,6 +69,7 @@ export const NETWORK_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "calico-typha",
+    checked: "corpus notes",
     name: "Calico Typha",
     images: ["calico/typha(:|@|$)"],
     behaviours: [
@@ -104,6 +107,7 @@ export const NETWORK_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "cilium-agent",
+    checked: "source",
     name: "Cilium agent",
     images: ["cilium/cilium(:|@|$)", "cilium/cilium-dev"],
     behaviours: [

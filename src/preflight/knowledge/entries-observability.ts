@@ -5,6 +5,7 @@ import type { AgentEntry } from "./types.js";
 export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   {
     id: "otel-collector",
+    checked: "corpus notes",
     name: "OpenTelemetry Collector and its distributions (contrib, k8s, Splunk, ADOT, Elastic EDOT)",
     images: [
       "opentelemetry-collector",
@@ -83,6 +84,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "beats",
+    checked: "corpus notes",
     name: "Elastic Beats (Filebeat, Metricbeat, Auditbeat, Packetbeat, Heartbeat)",
     images: ["beats/(filebeat|metricbeat|auditbeat|packetbeat|heartbeat)"],
     behaviours: [
@@ -137,6 +139,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "elastic-agent",
+    checked: "corpus notes",
     name: "Elastic Agent (standalone)",
     images: ["elastic-agent/elastic-agent(:|@|$)", "beats/elastic-agent"],
     behaviours: [
@@ -171,6 +174,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "datadog-agent",
+    checked: "corpus notes",
     name: "Datadog Agent",
     images: ["datadog/agent(:|@|$)", "datadoghq/agent(:|@|$)", "datadog-agent(:|@|$)"],
     behaviours: [
@@ -258,6 +262,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "node-exporter",
+    checked: "corpus notes",
     name: "Prometheus node exporter",
     images: ["node-exporter(:|@|$)", "prometheus/node-exporter"],
     behaviours: [{ calls: [], says: "reads /proc and /sys of its node: no API calls" }],
@@ -271,6 +276,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "kube-state-metrics",
+    checked: "corpus notes",
     name: "kube-state-metrics",
     images: ["kube-state-metrics(:|@|$)"],
     behaviours: [
@@ -296,6 +302,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "falco",
+    checked: "source",
     name: "Falco",
     images: [
       "falcosecurity/falco(:|@|$)",
@@ -350,6 +357,7 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "node-problem-detector",
+    checked: "corpus notes",
     name: "node-problem-detector",
     images: ["node-problem-detector(:|@|$)"],
     behaviours: [

@@ -87,6 +87,12 @@ export interface AgentEntry {
   /** Behaviours in order; the first whose condition holds decides. */
   behaviours: Behaviour[];
   sources: Source[];
+  /**
+   * How the calls were checked: against the cited source ("source"), or against the corpus'
+   * notes on the agent's manifest ("corpus notes"). Absent: written from the agent's
+   * documentation without a line-by-line check; docs/agents.md says so.
+   */
+  checked?: "source" | "corpus notes";
   /** Manifests in ../shared/corpus with this agent (file names), for its test. */
   corpus?: string[];
   nodeScopingFix?: NodeScopingFix;
