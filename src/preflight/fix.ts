@@ -38,7 +38,9 @@ export interface WorkloadFix {
   /** False when even one share lets its LISTs exceed an apiserver's memory. */
   memoryFits: boolean;
   /** The knowledge base's node-scoping change, when it has one. */
-  nodeScoping?: { where: string; change: string };
+  nodeScoping?: { where: string; change: string; nodeNameEnv?: string };
+  /** A strategic-merge patch of the workload that makes the change, when it is an env var. */
+  nodeScopingPatch?: { kind: string; name: string; namespace: string; patch: unknown };
 }
 
 function dnsName(text: string): string {
@@ -134,13 +136,39 @@ export function fixFor(report: WorkloadReport, plane: ControlPlane): WorkloadFix
     }
   }
   const entry = KNOWLEDGE_BASE.find((e) => e.id === pattern.entry);
+  const envName = entry?.nodeScopingFix?.nodeNameEnv;
   return {
+    nodeScopingPatch:
+      envName === undefined
+        ? undefined
+        : {
+            kind: workload.kind,
+            name: workload.name,
+            namespace: workload.namespace,
+            patch: envPatch(workload, envName),
+          },
     workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
     ...isolation(workload, shares),
     shares,
     memoryFits: fits(shares),
     nodeScoping: entry?.nodeScopingFix,
   };
+}
+
+/** `kubectl patch --patch-file` content adding `name` from spec.nodeName to every container. */
+function envPatch(workload: Workload, name: string): unknown {
+  const containers = workload.containers
+    .filter((c) => !c.name.startsWith("#"))
+    .map((c) => ({
+      name: c.name,
+      env: [{ name, valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } }],
+    }));
+  const podSpec = { containers };
+  return workload.kind === "Pod"
+    ? { spec: podSpec }
+    : workload.kind === "CronJob"
+      ? { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } }
+      : { spec: { template: { spec: podSpec } } };
 }
 
 export function breakGlassFlowSchema(group: string): apf.FlowSchema {
@@ -177,7 +205,14 @@ export function fixFiles(
   toYaml: (objects: unknown[]) => string,
 ): { files: FixFile[]; fixes: WorkloadFix[] } {
   const plane = result.options.plane;
-  const fixes = result.workloads.filter(isFlagged).map((r) => fixFor(r, plane));
+  // Workloads sharing a service account share its level: the fewest shares any of them needs.
+  const byName = new Map<string, WorkloadFix>();
+  for (const fix of result.workloads.filter(isFlagged).map((r) => fixFor(r, plane))) {
+    const name = fix.flowSchema.metadata.name;
+    const existing = byName.get(name);
+    if (existing === undefined || fix.shares < existing.shares) byName.set(name, fix);
+  }
+  const fixes = [...byName.values()];
   const files: FixFile[] = fixes.map((fix) => ({
     name: `${fix.flowSchema.metadata.name}.yaml`,
     text:
@@ -187,6 +222,17 @@ export function fixFiles(
         : "# Even one share lets its LISTs exceed an apiserver's memory: scope its calls too.\n") +
       toYaml([fix.priorityLevel, fix.flowSchema]),
   }));
+  for (const fix of fixes) {
+    const patch = fix.nodeScopingPatch;
+    if (patch === undefined) continue;
+    files.push({
+      name: `${dnsName(`${patch.namespace}-${patch.name}`)}.node-scoping.patch.yaml`,
+      text:
+        `# ${fix.nodeScoping?.change ?? ""}: scopes its watch to its own node.\n` +
+        `# kubectl -n ${patch.namespace} patch ${patch.kind.toLowerCase()} ${patch.name} --patch-file THIS_FILE\n` +
+        toYaml([patch.patch]),
+    });
+  }
   files.push({
     name: "kubestorm-break-glass.yaml",
     text: `# Requests of group ${breakGlassGroup} skip flow control (exempt), for recovery.\n${toYaml([breakGlassFlowSchema(breakGlassGroup)])}`,

@@ -111,3 +111,33 @@ test("the fixed set, read back by preflight, classifies the workload into its ow
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an agent scoped by an env default gets a patch that adds it from spec.nodeName", () => {
+  const text = `${clusterRbacYaml("fluentd", ["pods", "namespaces"], ["get", "list", "watch"])}---\n${workloadYaml({ name: "fluentd", image: "fluent/fluentd-kubernetes-daemonset:v1.16" })}`;
+  const result = analyseText(text, { nodes: 7_500 });
+  const fix = fixFor(result.workloads[0], result.options.plane);
+  assert.deepEqual(fix.nodeScopingPatch?.patch, {
+    spec: {
+      template: {
+        spec: {
+          containers: [
+            {
+              name: "main",
+              env: [
+                { name: "K8S_NODE_NAME", valueFrom: { fieldRef: { fieldPath: "spec.nodeName" } } },
+              ],
+            },
+          ],
+        },
+      },
+    },
+  });
+  // The patched workload, read again, is scoped to its node.
+  const patched = text.replace(
+    "          args: []\n",
+    "          args: []\n          env: [{ name: K8S_NODE_NAME, valueFrom: { fieldRef: { fieldPath: spec.nodeName } } }]\n",
+  );
+  const after = analyseText(patched, { nodes: 7_500 }).workloads[0];
+  assert.equal(after.pattern.calls.find((c) => c.resource === "pods")?.scope, "node");
+  assert.ok(!after.findings.some((f) => f.id === "KS001"));
+});

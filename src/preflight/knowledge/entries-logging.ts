@@ -60,6 +60,7 @@ export const LOGGING_AGENTS: readonly AgentEntry[] = [
     nodeScopingFix: {
       where: "container env",
       change: "K8S_NODE_NAME from valueFrom.fieldRef.fieldPath: spec.nodeName",
+      nodeNameEnv: "K8S_NODE_NAME",
     },
   },
   {
@@ -99,6 +100,7 @@ export const LOGGING_AGENTS: readonly AgentEntry[] = [
     nodeScopingFix: {
       where: "container env",
       change: "VECTOR_SELF_NODE_NAME from valueFrom.fieldRef.fieldPath: spec.nodeName",
+      nodeNameEnv: "VECTOR_SELF_NODE_NAME",
     },
   },
   {

@@ -77,6 +77,8 @@ export interface NodeScopingFix {
   where: string;
   /** The change, as the agent's configuration writes it. */
   change: string;
+  /** An env var the change adds to the agent's containers, set from spec.nodeName. */
+  nodeNameEnv?: string;
 }
 
 export interface AgentEntry {
