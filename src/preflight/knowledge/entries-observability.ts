@@ -223,22 +223,32 @@ export const OBSERVABILITY_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "newrelic-infra",
-    name: "New Relic Kubernetes integration (nri-kubernetes)",
+    checked: "source",
+    name: "New Relic Kubernetes integration (nri-kubernetes v2)",
     images: ["newrelic/infrastructure-k8s", "newrelic/nri-kubernetes"],
     behaviours: [
       {
+        when: { env: { name: "KUBE_STATE_METRICS_URL", matches: "." } },
+        calls: [{ verb: "get", resource: "nodes", scope: "named", every: 300 }],
+        says: "with KUBE_STATE_METRICS_URL no discovery: its own Node, cached 5 min (APIServerCacheTTL)",
+      },
+      {
         calls: [
-          { verb: "get", resource: "nodes", scope: "named", every: 15 },
-          { verb: "list", resource: "services", scope: "cluster", every: 600 },
-          { verb: "list", resource: "pods", scope: "node", every: 15 },
+          { verb: "get", resource: "nodes", scope: "named", every: 300 },
+          { verb: "list", resource: "services", scope: "cluster", every: 3600 },
+          { verb: "list", resource: "pods", scope: "cluster", every: 3600 },
         ],
-        says: "reads its own Node and the pods of its node each interval (15 s); discovers kube-state-metrics through a Service list",
+        says: "its own Node (cached 5 min), and kube-state-metrics discovery when DNS fails: Services and pods listed by label across the cluster, cached 1 h (DiscoveryCacheTTL); the label-selected LISTs are modelled as full LISTs, which overstates their responses",
       },
     ],
     sources: [
       {
-        url: "https://github.com/newrelic/nri-kubernetes/blob/v2.10.0/README.md",
-        release: "v2.10.0",
+        url: "https://github.com/newrelic/nri-kubernetes/blob/v2.10.0/src/ksm/client/discovery.go",
+        release: "v2.x",
+      },
+      {
+        url: "https://github.com/newrelic/nri-kubernetes/blob/v2.10.0/src/args.go",
+        release: "v2.x",
       },
     ],
     corpus: ["newrelic__nri-kubernetes__deploy__newrelic-infra.yaml"],
