@@ -30,7 +30,7 @@ export const LOGGING_AGENTS: readonly AgentEntry[] = [
   },
   {
     id: "fluentd-kubernetes-metadata",
-    checked: "corpus notes",
+    checked: "source",
     name: "Fluentd with fluent-plugin-kubernetes_metadata_filter",
     images: ["fluentd(:|@|$)", "fluent/fluentd-kubernetes-daemonset", "fluentd-kubernetes"],
     behaviours: [

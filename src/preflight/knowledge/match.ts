@@ -147,9 +147,14 @@ function callOf(spec: CallSpec): ApiCall {
 }
 
 /** The entry whose images match one of the workload's containers, and that image. */
+/** Each entry's image patterns, compiled once. */
+const IMAGE_PATTERNS: ReadonlyMap<AgentEntry, RegExp[]> = new Map(
+  KNOWLEDGE_BASE.map((entry) => [entry, entry.images.map((p) => new RegExp(p))]),
+);
+
 export function findEntry(workload: Workload): { entry: AgentEntry; image: string } | undefined {
   for (const entry of KNOWLEDGE_BASE) {
-    const patterns = entry.images.map((p) => new RegExp(p));
+    const patterns = IMAGE_PATTERNS.get(entry) ?? [];
     const container = workload.containers.find((c) =>
       patterns.some((p) => p.test(c.image.toLowerCase())),
     );
