@@ -82,7 +82,7 @@ export interface CallEstimate {
   /** Memory one LIST holds while it executes. */
   memoryBytesPerRequest: number;
   watchesHeld: number;
-  /** LIST (or GET) requests per second in steady state. */
+  /** LIST (or, for a GET, GET) requests per second in steady state. */
   readsPerSecond: number;
   /** All requests per second in steady state (reads and re-watches). */
   requestsPerSecond: number;
@@ -91,7 +91,7 @@ export interface CallEstimate {
   seatDemand: number;
   cpuCores: number;
   etcdCores: number;
-  /** LIST responses when every instance starts at once. */
+  /** First reads when every instance starts at once (LISTs, or GETs for a GET). */
   rolloutLists: number;
   rolloutBytes: number;
   scaling: ScalingClass;
@@ -107,13 +107,21 @@ export interface WorkloadEstimate {
   instances: number;
   calls: CallEstimate[];
   watchesHeld: number;
-  readsPerSecond: number;
+  /** LISTs per second in steady state (an informer's re-watches are not LISTs). */
+  listsPerSecond: number;
+  /** GETs of single objects per second: counted apart, they are not LISTs. */
+  getsPerSecond: number;
   requestsPerSecond: number;
   watchEventsPerSecond: number;
+  /** LISTs when every instance starts at once, and their response bytes. */
   rolloutLists: number;
   rolloutBytes: number;
+  /** GETs when every instance starts at once. */
+  rolloutGets: number;
   /** Peak memory on one replica while the rollout's LISTs run, plus its idle footprint. */
   rolloutPeakMemoryBytes: number;
+  /** The part of that peak the workload's own LISTs hold. */
+  rolloutListMemoryBytes: number;
   /** Seconds the rollout's LISTs keep the level busy, at its reachable concurrency. */
   rolloutDrainSeconds: number;
   cpuCores: number;
@@ -137,11 +145,46 @@ function serverProfile(plane: ControlPlane): ServerProfile {
   };
 }
 
-/** The version's bootstrap objects, with same-named input objects replacing them. */
-function apfConfiguration(plane: ControlPlane): {
+type ApfSetup = {
   configuration: apf.ApfConfiguration;
   limits: Map<string, apf.PriorityLevelConcurrency>;
-} {
+};
+
+/**
+ * Digested configurations by the input's flow-control objects, then version and seats: a run
+ * estimates thousands of (workload, size) pairs against the same few configurations.
+ */
+const apfCache = new WeakMap<readonly apf.FlowSchema[], Map<string, ApfSetup>>();
+
+function apfConfiguration(plane: ControlPlane): ApfSetup {
+  let byPlane = apfCache.get(plane.flowSchemas);
+  if (byPlane === undefined) {
+    byPlane = new Map();
+    apfCache.set(plane.flowSchemas, byPlane);
+  }
+  // The levels array is part of the key through its identity: one index per array seen.
+  const key = `${plane.version}|${plane.serverConcurrencyLimit}|${levelArrayId(plane.priorityLevels)}`;
+  let setup = byPlane.get(key);
+  if (setup === undefined) {
+    setup = buildApfConfiguration(plane);
+    byPlane.set(key, setup);
+  }
+  return setup;
+}
+
+const levelArrayIds = new WeakMap<readonly apf.PriorityLevelConfiguration[], number>();
+function levelArrayId(levels: readonly apf.PriorityLevelConfiguration[]): number {
+  let id = levelArrayIds.get(levels);
+  if (id === undefined) {
+    id = nextLevelArrayId++;
+    levelArrayIds.set(levels, id);
+  }
+  return id;
+}
+let nextLevelArrayId = 0;
+
+/** The version's bootstrap objects, with same-named input objects replacing them. */
+function buildApfConfiguration(plane: ControlPlane): ApfSetup {
   const bootstrap = apf.bootstrapConfiguration(plane.version);
   const replace = <T extends { metadata: { name: string } }>(
     base: T[],
@@ -227,6 +270,24 @@ function scalingOf(workload: Workload, call: ApiCall): ScalingClass {
   return (["O(1)", "O(N)", "O(N^2)"] as const)[instances + objects];
 }
 
+/**
+ * What an estimate depends on besides the calls and the instance count: the priority level
+ * each call lands in. Workloads that agree on all three have the same estimate, whatever
+ * their names or accounts.
+ */
+export function estimateKey(
+  workload: Workload,
+  calls: readonly ApiCall[],
+  plane: ControlPlane,
+): string {
+  const config = apfConfiguration(plane);
+  const levels = calls.map((call) => {
+    const level = levelOf(workload, call, config, plane.apiserverReplicas);
+    return `${level.flowSchema}/${level.priorityLevel}`;
+  });
+  return JSON.stringify([workload.perNode, workload.replicas, calls, levels]);
+}
+
 export function estimateCall(
   workload: Workload,
   call: ApiCall,
@@ -303,6 +364,8 @@ export function estimateCall(
 
 const SCALING_ORDER: readonly ScalingClass[] = ["O(1)", "O(N)", "O(N^2)"];
 
+const isGet = (e: CallEstimate): boolean => e.call.verb === "get";
+
 export function estimateWorkload(
   workload: Workload,
   calls: readonly ApiCall[],
@@ -342,12 +405,15 @@ export function estimateWorkload(
     instances,
     calls: estimates,
     watchesHeld: sum((e) => e.watchesHeld),
-    readsPerSecond: sum((e) => e.readsPerSecond),
+    listsPerSecond: sum((e) => (isGet(e) ? 0 : e.readsPerSecond)),
+    getsPerSecond: sum((e) => (isGet(e) ? e.readsPerSecond : 0)),
     requestsPerSecond: sum((e) => e.requestsPerSecond),
     watchEventsPerSecond: sum((e) => e.watchEventsPerSecond),
-    rolloutLists: sum((e) => e.rolloutLists),
-    rolloutBytes: sum((e) => e.rolloutBytes),
+    rolloutLists: sum((e) => (isGet(e) ? 0 : e.rolloutLists)),
+    rolloutBytes: sum((e) => (isGet(e) ? 0 : e.rolloutBytes)),
+    rolloutGets: sum((e) => (isGet(e) ? e.rolloutLists : 0)),
     rolloutPeakMemoryBytes,
+    rolloutListMemoryBytes: rolloutPeak,
     rolloutDrainSeconds: Number.isFinite(slowestLevelSeats)
       ? rolloutSeatSeconds / slowestLevelSeats
       : 0,
@@ -389,10 +455,10 @@ function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[
     }
   }
   // Only the workload's own LISTs count: a cluster whose idle footprint alone does not fit is
-  // out of the model's range (see largestModelledNodes), not this workload's fault.
-  const idle = idleReplicaMemory(plane);
+  // out of the model's range (see largestModelledNodes), and one whose idle footprint is tipped
+  // over by a sliver of LIST memory breaks because of its size, not because of this workload.
   if (
-    estimate.rolloutPeakMemoryBytes > idle &&
+    estimate.rolloutListMemoryBytes >= WORKLOAD_MEMORY_SHARE * plane.apiserverMemoryBytes &&
     estimate.rolloutPeakMemoryBytes > plane.apiserverMemoryBytes
   ) {
     overloads.push({
@@ -419,6 +485,13 @@ function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[
 export const MAX_SEARCHED_NODES = 100_000;
 
 /**
+ * Share of an apiserver's memory a workload's own LISTs must take before a memory overload is
+ * put down to it (assumed, docs/preflight.md): below it, the idle footprint of a huge cluster
+ * is what fills the memory, and every workload would "break" it at the same size.
+ */
+export const WORKLOAD_MEMORY_SHARE = 0.1;
+
+/**
  * The smallest node count at which the workload overloads the control plane, or undefined up to
  * MAX_SEARCHED_NODES. Load grows with N, so a bisection suffices.
  */
@@ -441,17 +514,25 @@ export function breakingNodeCount(
 }
 
 /**
- * The largest cluster whose idle apiserver (base plus watch cache) fits in its memory, at most
- * MAX_SEARCHED_NODES: beyond it any workload would "break" the control plane.
+ * Share of an apiserver's memory its idle footprint may take for a size to be in the model's
+ * range (assumed, docs/preflight.md). Beyond it the rest of the fleet has no room left, and a
+ * workload "alone on an idle control plane" says nothing: any request would tip it over.
+ */
+export const IDLE_MEMORY_RANGE_SHARE = 0.5;
+
+/**
+ * The largest cluster whose idle apiserver (base plus watch cache) takes at most
+ * IDLE_MEMORY_RANGE_SHARE of its memory, at most MAX_SEARCHED_NODES.
  */
 export function largestModelledNodes(plane: ControlPlane): number {
+  const limit = IDLE_MEMORY_RANGE_SHARE * plane.apiserverMemoryBytes;
   const idleAt = (nodes: number) => idleReplicaMemory({ ...plane, nodes });
-  if (idleAt(MAX_SEARCHED_NODES) < plane.apiserverMemoryBytes) return MAX_SEARCHED_NODES;
+  if (idleAt(MAX_SEARCHED_NODES) <= limit) return MAX_SEARCHED_NODES;
   let low = 1;
   let high = MAX_SEARCHED_NODES;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
-    if (idleAt(middle) < plane.apiserverMemoryBytes) low = middle;
+    if (idleAt(middle) <= limit) low = middle;
     else high = middle;
   }
   return low;
