@@ -13,7 +13,8 @@ import {
   runResultTable,
   timelineRows,
   timelineTable,
-  writeArtefacts,
+  prepareArtefacts,
+  type ArtefactStage,
   type VariantRun,
 } from "../report/index.js";
 import {
@@ -24,11 +25,14 @@ import {
   DEFAULT_REPLAY,
   loadBuiltinScenario,
   loadScenarioFile,
+  parseDuration,
   scenarioJsonSchema,
   type Scenario,
 } from "../scenario/index.js";
 import { isValidSeed, MAX_SEED } from "../sim/index.js";
 import { EXIT_RUN_FAILED } from "./exit-codes.js";
+import { checkBudget, DEFAULT_BUDGET_SECONDS, effectiveBudget } from "./budget.js";
+import { checkStdoutOpen, writeStdout } from "./output.js";
 import { createProgress } from "./progress.js";
 import { registerPreflightCommand } from "./preflight-command.js";
 import { registerSwarmCommand } from "./swarm-command.js";
@@ -41,6 +45,7 @@ interface RunFlags {
   compare?: boolean | string;
   threads?: number;
   check?: boolean;
+  budget?: number;
 }
 
 const EXAMPLES = `
@@ -59,7 +64,8 @@ Examples:
 
 Exit codes:
   0  success
-  1  the run failed or a run limit (maxEvents, wallClock) stopped it
+  1  the run failed, a run limit (maxEvents, wallClock, --budget) stopped it, or the
+     result could not be written
   2  bad usage or invalid input (the error names file:line:column and the field)
 `;
 
@@ -97,12 +103,29 @@ function withRunOptions(command: Command): Command {
       `run mitigation variants beside the scenario, in parallel: a comma-separated list of ${[...MITIGATIONS.map((m) => m.id), ALL_COMBINED].join(", ")} (default: each, then all combined)`,
       parseMitigationList,
     )
-    .option("--threads <n>", "worker threads for --compare (default: one per CPU)", parseThreads);
+    .option("--threads <n>", "worker threads for --compare (default: one per CPU)", parseThreads)
+    .option(
+      "--budget <duration>",
+      `wall-clock budget of the run, e.g. 2h (default: the scenario's limits.wallClock, else ${DEFAULT_BUDGET_SECONDS / 60}m); a run estimated to need more is refused before it starts`,
+      parseBudget,
+    );
+}
+
+function parseBudget(text: string): number {
+  const seconds = parseDuration(text);
+  if (seconds === undefined || seconds < 1 || seconds > 30 * 86_400) {
+    throw new InvalidArgumentError("expected a duration from 1s to 30d, such as 45m or 2h.");
+  }
+  return seconds;
 }
 
 function parseMitigationList(text: string): string {
   const known = [...MITIGATIONS.map((m) => m.id), ALL_COMBINED];
-  for (const id of text.split(",").map((part) => part.trim())) {
+  const ids = text.split(",").map((part) => part.trim());
+  if (ids.every((id) => id === "")) {
+    throw new InvalidArgumentError(`expected one or more of ${known.join(", ")}.`);
+  }
+  for (const id of ids) {
     if (id !== "" && !known.includes(id)) {
       throw new InvalidArgumentError(
         `unknown mitigation ${JSON.stringify(id)}; known: ${known.join(", ")}`,
@@ -148,9 +171,34 @@ function variantsOf(
   });
 }
 
-async function execute(scenario: Scenario, flags: RunFlags): Promise<void> {
+async function execute(scenarioAsWritten: Scenario, flags: RunFlags): Promise<void> {
   const variants = flags.compare === undefined ? [] : variantsOf(flags.compare);
+  const threads = flags.threads ?? availableParallelism();
+  // Everything that can be refused is refused before the run: budget, stdout, --out.
+  const scenario = checkBudget(scenarioAsWritten, {
+    full: flags.full === true,
+    budget: effectiveBudget(scenarioAsWritten, flags.budget),
+    runs: variants.length + 1,
+    cores: Math.min(availableParallelism(), threads + 1),
+  });
+  checkStdoutOpen(flags.out !== undefined);
+  const stage = flags.out === undefined ? undefined : prepareArtefacts(flags.out);
+  try {
+    await runAndReport(scenario, variants, threads, flags, stage);
+  } finally {
+    stage?.discard();
+  }
+}
+
+async function runAndReport(
+  scenario: Scenario,
+  variants: ReturnType<typeof variantsOf>,
+  threads: number,
+  flags: RunFlags,
+  stage: ArtefactStage | undefined,
+): Promise<void> {
   // Variants run on worker threads while the scenario itself runs here, with its progress bar.
+  const abort = new AbortController();
   const parallel =
     variants.length === 0
       ? Promise.resolve([] as RunResult[])
@@ -160,18 +208,30 @@ async function execute(scenario: Scenario, flags: RunFlags): Promise<void> {
             options: { seed: flags.seed, full: flags.full, check: flags.check },
           })),
           // One per CPU: the main thread only runs the as-happened scenario, then waits.
-          flags.threads ?? availableParallelism(),
+          threads,
+          { signal: abort.signal },
         );
+  // Until it is awaited below, a failure of the variants is kept, not left unhandled.
+  parallel.catch(() => {});
   const progress = createProgress(scenario.durationSeconds);
   let metrics = "";
-  const result = runScenario(scenario, {
-    seed: flags.seed,
-    full: flags.full,
-    check: flags.check,
-    onProgress: (now) => progress.update(now),
-    onMetrics: flags.out === undefined ? undefined : (text) => (metrics = text),
-  });
-  progress.done();
+  let result: RunResult;
+  try {
+    result = runScenario(scenario, {
+      seed: flags.seed,
+      full: flags.full,
+      check: flags.check,
+      onProgress: (now) => progress.update(now),
+      onMetrics: flags.out === undefined ? undefined : (text) => (metrics = text),
+    });
+  } catch (error) {
+    // The workers stop with the run that failed here; wait until they have.
+    abort.abort(error);
+    await parallel.catch(() => {});
+    throw error;
+  } finally {
+    progress.done();
+  }
   const variantResults = await parallel;
   const runs: VariantRun[] = [
     { id: "as-happened", title: "As happened", description: "The scenario as written.", result },
@@ -197,20 +257,23 @@ async function execute(scenario: Scenario, flags: RunFlags): Promise<void> {
           null,
           2,
         )}\n`;
-  process.stdout.write(flags.output === "json" ? json : humanSummary(scenario, result, comparison));
-  if (flags.out !== undefined) {
+  if (stage !== undefined) {
     const html = renderReportHtml(
       replayReportInput(result, scenario.calibration, packageVersion(), comparison),
     );
-    const written = writeArtefacts(flags.out, {
+    const written = stage.publish({
       "report.html": html,
       "results.json": json,
       "metrics.prom": metrics,
     });
     process.stderr.write(`wrote ${written.join(", ")}\n`);
   }
+  await writeStdout(flags.output === "json" ? json : humanSummary(scenario, result, comparison));
   if (runs.some((run) => run.result.outcome.limitHit)) {
-    process.stderr.write(`kubestorm: ${result.outcome.message}\n`);
+    const hint = runs.some((run) => run.result.outcome.stopReason === "wall-clock")
+      ? " (raise it with --budget)"
+      : "";
+    process.stderr.write(`kubestorm: ${result.outcome.message}${hint}\n`);
     process.exitCode = EXIT_RUN_FAILED;
   }
 }
@@ -278,21 +341,17 @@ export function buildProgram(): Command {
         const scenario = loadBuiltinScenario(name);
         return { name, description: scenario.description ?? "" };
       });
-      if (flags.output === "json") {
-        process.stdout.write(`${JSON.stringify(scenarios, null, 2)}\n`);
-        return;
-      }
+      if (flags.output === "json") return writeStdout(`${JSON.stringify(scenarios, null, 2)}\n`);
       const width = Math.max(...scenarios.map((s) => s.name.length));
-      for (const s of scenarios)
-        process.stdout.write(`${s.name.padEnd(width)}  ${s.description}\n`);
+      return writeStdout(
+        scenarios.map((s) => `${s.name.padEnd(width)}  ${s.description}\n`).join(""),
+      );
     });
 
   program
     .command("schema")
     .description("print the JSON Schema of scenario files (for editors and CI checks)")
-    .action(() => {
-      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
-    });
+    .action(() => writeStdout(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`));
 
   registerPreflightCommand(program);
   registerSwarmCommand(program);

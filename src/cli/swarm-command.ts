@@ -5,6 +5,7 @@ import { reproduceCommand, runSwarm, type SwarmOutcome } from "../fleet/swarm.js
 import { swarmScenario } from "../scenario/swarm-scenario.js";
 import { isValidSeed, MAX_SEED } from "../sim/index.js";
 import { EXIT_RUN_FAILED } from "./exit-codes.js";
+import { writeStdout } from "./output.js";
 
 interface SwarmFlags {
   seeds: number;
@@ -72,20 +73,22 @@ export function registerSwarmCommand(program: Command): void {
           drawn.mitigations.length === 0
             ? ""
             : `# the swarm also applies these mitigations: ${drawn.mitigations.join(", ")}\n`;
-        process.stdout.write(`${note}${drawn.yaml}`);
+        await writeStdout(`${note}${drawn.yaml}`);
         return;
       }
+      const writes: Promise<void>[] = [];
       const seeds = Array.from({ length: flags.seeds }, (_, i) => flags.from + i);
       const outcomes = await runSwarm(seeds, flags.threads ?? availableParallelism(), (outcome) => {
-        if (flags.output === "table") process.stdout.write(line(outcome));
+        if (flags.output === "table") writes.push(writeStdout(line(outcome)));
       });
+      await Promise.all(writes);
       const failed = outcomes.filter((o) => !o.ok);
       if (flags.output === "json") {
-        process.stdout.write(
+        await writeStdout(
           `${JSON.stringify({ seeds: outcomes.length, failed: failed.length, outcomes }, null, 2)}\n`,
         );
       } else {
-        process.stdout.write(
+        await writeStdout(
           `${outcomes.length - failed.length} passed, ${failed.length} failed (seeds ${flags.from} to ${flags.from + flags.seeds - 1})\n`,
         );
       }

@@ -1,6 +1,7 @@
 /** Control-plane defaults of a simulated cluster; each is listed with its source in docs/model.md. */
 import type { RetryPolicy } from "../model/clients/periodic-callers.js";
 import type { DaemonSetTiming } from "../model/daemonset.js";
+import { OBJECT_BYTES } from "../scenario/cluster-sizing.js";
 
 const GiB = 2 ** 30;
 
@@ -11,7 +12,7 @@ export const CONTROL_PLANE_DEFAULTS = {
   etcdQuotaBytes: 2 * GiB,
   etcdCompactionIntervalSeconds: 300,
   etcdBaseMemoryBytes: 0.5 * GiB,
-  objectBytes: { pods: 10_000, nodes: 15_000, leases: 500 },
+  objectBytes: OBJECT_BYTES,
   replica: {
     baseMemoryBytes: 1 * GiB,
     watchCacheMemoryPerStoredByte: 2,

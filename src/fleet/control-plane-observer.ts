@@ -61,6 +61,8 @@ export interface RequestSummary {
   timeouts: number;
   refused: number;
   reset: number;
+  /** Answers other than 200 and 429 (500 from a NOSPACE etcd, 410, …), counted in `served`. */
+  otherErrors: number;
   /**
    * Latency quantiles over the served and timed-out requests (a timeout counts at the time the
    * client gave up); refused and reset connections have none. Absent when there were none.
@@ -200,6 +202,7 @@ export class ControlPlaneObserver implements ClusterObserver {
           timeouts: 0,
           refused: 0,
           reset: 0,
+          otherErrors: 0,
           p50Seconds: undefined,
           p99Seconds: undefined,
           maxSeconds: undefined,
@@ -228,6 +231,7 @@ export class ControlPlaneObserver implements ClusterObserver {
       s.served += weight;
       if (status === 200) s.ok += weight;
       else if (status === 429) s.tooManyRequests += weight;
+      else s.otherErrors += weight;
     }
     // A connection that got no answer has no latency: it must not count as a fast request.
     if (!isConnectionFailure(status)) {

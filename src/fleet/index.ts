@@ -1,4 +1,9 @@
 export { runScenario, summarizeFleet } from "./run-scenario.js";
-export { runInParallel, type RunTask } from "./parallel-runs.js";
+export {
+  runInParallel,
+  ParallelRunError,
+  type ParallelOptions,
+  type RunTask,
+} from "./parallel-runs.js";
 export type { RunOptions } from "./run-scenario.js";
 export type { ClusterClassResult, FleetSummary, RunResult } from "./results.js";

@@ -22,6 +22,13 @@ export interface FeatureGates {
   /** LIST responses encoded as a stream instead of one buffer (beta on 1.33, GA 1.34). */
   StreamingCollectionEncodingToJSON: boolean;
   StreamingCollectionEncodingToProtobuf: boolean;
+  /**
+   * While a watch cache initialises, watches and the LISTs it would serve get 429 and GETs and
+   * consistent LISTs go to etcd, instead of waiting for it (KEP-4568; beta on 1.31, GA 1.34).
+   */
+  ResilientWatchCacheInitialization: boolean;
+  /** /readyz waits for the watch caches to initialise (beta, off, 1.31–1.34). */
+  WatchCacheInitializationPostStartHook: boolean;
 }
 
 export type FeatureName = keyof FeatureGates;
@@ -52,6 +59,11 @@ const TIMELINES: Readonly<Record<FeatureName, Timeline>> = {
     [33, true, "beta"],
     [34, true, "ga"],
   ],
+  ResilientWatchCacheInitialization: [
+    [31, true, "beta"],
+    [34, true, "ga"],
+  ],
+  WatchCacheInitializationPostStartHook: [[31, false, "beta"]],
 };
 
 export const FEATURE_NAMES = Object.keys(TIMELINES) as FeatureName[];

@@ -8,6 +8,11 @@ import type { StateChecker } from "../world/checker.js";
 import type { Simulation } from "../sim/index.js";
 import { ProcessorSharingStation } from "./processor-sharing.js";
 import type { Etcd } from "./etcd.js";
+import type { FeatureGates } from "../k8s/index.js";
+import {
+  CACHE_INITIALIZING_RETRY_AFTER_SECONDS,
+  cacheStartupTreatment,
+} from "./watch-cache-startup.js";
 import {
   ApiRequest,
   STATUS_CONNECTION_RESET,
@@ -69,6 +74,8 @@ export const DEFAULT_EGRESS_BYTES_PER_SECOND = 10e9 / 8;
 
 /** What a replica needs from its cluster. */
 export interface ReplicaHost {
+  /** The apiserver's feature gates: start-up and watch-cache behaviour follow them. */
+  readonly featureGates: FeatureGates;
   /** Bytes of all stored objects, which the watch cache holds and reloads after a restart. */
   storedBytes(): number;
   /** etcd read time and CPU to fill the watch cache after a restart. */
@@ -122,6 +129,10 @@ export class ApiserverReplica {
   private downSince = NaN;
   /** When the watch cache last started filling (simulated s): older revisions are gone. */
   cacheSince = 0;
+  /** The watch cache holds every object: requests it serves no longer wait or get 429. */
+  cacheReady = true;
+  /** Requests waiting inside their handler for the cache (before resilient initialisation). */
+  private waitingForCache: ApiRequest[] = [];
   /** Seconds spent not ready. */
   notReadySeconds = 0;
 
@@ -216,6 +227,15 @@ export class ApiserverReplica {
       this.sim.cancel(request.queueTimeout);
       request.queueTimeout = -1;
     }
+    const treatment = cacheStartupTreatment(request, this.cacheReady, this.host.featureGates);
+    if (treatment === "reject") {
+      this.finish(request, STATUS_TOO_MANY_REQUESTS, CACHE_INITIALIZING_RETRY_AFTER_SECONDS);
+      return;
+    }
+    if (treatment === "wait") {
+      this.waitingForCache.push(request);
+      return;
+    }
     const memory = request.readCost?.memoryBytes ?? request.writeCost?.memoryBytes ?? 0;
     request.memoryHeld = memory;
     this.inFlightMemory += memory;
@@ -303,7 +323,7 @@ export class ApiserverReplica {
   }
 
   /** The handler returns: memory and seats are released and the client gets its answer. */
-  private finish(request: ApiRequest, status: number): void {
+  private finish(request: ApiRequest, status: number, retryAfterSeconds = 0): void {
     if (!this.inFlight.delete(request)) {
       // The request belonged to a process that has died since; the crash answered it.
       this.host.checker?.deadProcess(
@@ -316,7 +336,7 @@ export class ApiserverReplica {
     request.memoryHeld = 0;
     this.updateMemory();
     const generation = this.generation;
-    this.host.respond(request, status, 0);
+    this.host.respond(request, status, retryAfterSeconds);
     // The answer ran its client, whose next request may have killed this process (OOM): the
     // dead process's admission is gone and releases nothing.
     if (generation !== this.generation) return;
@@ -355,6 +375,8 @@ export class ApiserverReplica {
     this.admission.reset(now);
     const lost = [...this.inFlight];
     this.inFlight.clear();
+    this.waitingForCache = [];
+    this.cacheReady = false;
     this.inFlightMemory = 0;
     this.updateMemory();
     for (const request of lost) {
@@ -375,6 +397,7 @@ export class ApiserverReplica {
    */
   provision(delaySeconds: number): void {
     this.state = "down";
+    this.cacheReady = false;
     this.generation++;
     this.host.replicaDown(this);
     this.sim.schedule(delaySeconds, this.onRestart, this.generation);
@@ -384,29 +407,43 @@ export class ApiserverReplica {
     if (generation !== this.generation) return;
     this.state = "starting";
     this.cacheSince = this.sim.now;
+    this.cacheReady = false;
     this.updateMemory();
     // Filling the watch cache is a full read of every resource from etcd, then decoding.
-    const init = this.host.watchCacheInitCost();
+    // /readyz waits for it only with WatchCacheInitializationPostStartHook.
+    const readyzWaitsForCache = this.host.featureGates.WatchCacheInitializationPostStartHook;
     this.sim.schedule(this.config.startupSeconds, () => {
       if (generation !== this.generation) return;
-      this.etcd.read(
-        init.etcdSeconds,
-        this.host.storedBytes(),
-        () => {
-          if (generation !== this.generation) return;
-          this.cpu.submit(
-            init.cpuSeconds,
-            () => {
-              if (generation !== this.generation) return;
-              this.becomeReady();
-            },
-            undefined,
-          );
-        },
-        undefined,
-      );
+      if (!readyzWaitsForCache) this.becomeReady();
+      this.fillWatchCache(generation, () => {
+        if (readyzWaitsForCache) this.becomeReady();
+      });
     });
   };
+
+  private fillWatchCache(generation: number, then: () => void): void {
+    const init = this.host.watchCacheInitCost();
+    this.etcd.read(
+      init.etcdSeconds,
+      this.host.storedBytes(),
+      () => {
+        if (generation !== this.generation) return;
+        this.cpu.submit(
+          init.cpuSeconds,
+          () => {
+            if (generation !== this.generation) return;
+            this.cacheReady = true;
+            const waiting = this.waitingForCache;
+            this.waitingForCache = [];
+            for (const request of waiting) this.execute(request);
+            then();
+          },
+          undefined,
+        );
+      },
+      undefined,
+    );
+  }
 
   private becomeReady(): void {
     this.state = "running";

@@ -20,6 +20,7 @@ import {
   type ReplicaHost,
 } from "./apiserver.js";
 import { Etcd, type EtcdConfig } from "./etcd.js";
+import { gatesWhileInitializing } from "./watch-cache-startup.js";
 import {
   ApiRequest,
   STATUS_CONNECTION_REFUSED,
@@ -30,6 +31,9 @@ import type { RequestTransport } from "./clients/periodic-callers.js";
 
 /** History the watch cache keeps: upstream's eventFreshDuration (75 s) in the cacher. */
 export const WATCH_CACHE_HISTORY_SECONDS = 75;
+
+/** client-go's reflector asks for watches of at least 5 min (minWatchTimeout). */
+export const WATCH_OPEN_TIMEOUT_SECONDS = 300;
 
 /** Stored objects of one resource, as the cost model sees them. */
 export interface ResourceStats {
@@ -78,6 +82,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
   readonly etcd: Etcd;
   readonly resources: Map<string, ResourceStats>;
   readonly server: ServerProfile;
+  private readonly initializingServer: ServerProfile;
   private readonly random: RandomStream;
   private readonly readyReplicas: ApiserverReplica[] = [];
   /** Called when a replica dies: watch-holding populations lose their streams on it. */
@@ -100,6 +105,10 @@ export class Cluster implements RequestTransport, ReplicaHost {
       featureGates: config.featureGates,
       storage: { etcdSupportsRequestWatchProgress: config.etcdSupportsRequestWatchProgress },
       coefficients: config.coefficients,
+    };
+    this.initializingServer = {
+      ...this.server,
+      featureGates: gatesWhileInitializing(config.featureGates),
     };
     const { nodes, podsPerNode, objectBytes } = config;
     this.resources = new Map([
@@ -186,7 +195,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
   private sendBreakGlass(request: ApiRequest): void {
     this.config.checker?.requestSent(request, request.template.name);
     request.clientTimeout = this.sim.schedule(
-      this.config.requestTimeoutSeconds,
+      this.clientTimeoutOf(request),
       this.onClientTimeout,
       request,
     );
@@ -195,7 +204,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
       this.respond(request, STATUS_CONNECTION_REFUSED, 0);
       return;
     }
-    this.priceRequest(request);
+    this.priceRequest(request, replica);
     replica.receive(request);
   }
 
@@ -207,15 +216,29 @@ export class Cluster implements RequestTransport, ReplicaHost {
     return this.config.checker;
   }
 
+  get featureGates(): FeatureGates {
+    return this.config.featureGates;
+  }
+
   get now(): number {
     return this.sim.now;
+  }
+
+  /**
+   * How long the client waits: --request-timeout for a request; a watch is long-running and its
+   * client waits at least client-go's minimum watch timeout (5 min) for the stream to open.
+   */
+  private clientTimeoutOf(request: ApiRequest): number {
+    return request.template.verb === "watch"
+      ? Math.max(this.config.requestTimeoutSeconds, WATCH_OPEN_TIMEOUT_SECONDS)
+      : this.config.requestTimeoutSeconds;
   }
 
   /** The load balancer: a ready replica at random; none ready is a refused connection. */
   send(request: ApiRequest): void {
     this.config.checker?.requestSent(request, request.template.name);
     request.clientTimeout = this.sim.schedule(
-      this.config.requestTimeoutSeconds,
+      this.clientTimeoutOf(request),
       this.onClientTimeout,
       request,
     );
@@ -227,7 +250,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
       this.readyReplicas.length === 1
         ? this.readyReplicas[0]
         : this.readyReplicas[Math.floor(this.random.next() * this.readyReplicas.length)];
-    this.priceRequest(request);
+    this.priceRequest(request, replica);
     replica.receive(request);
   }
 
@@ -239,7 +262,9 @@ export class Cluster implements RequestTransport, ReplicaHost {
   }
 
   /** Fixes what the request costs from the objects stored now. */
-  private priceRequest(request: ApiRequest): void {
+  private priceRequest(request: ApiRequest, replica: ApiserverReplica): void {
+    // A replica whose cache is initialising sends consistent reads to etcd (resilient start-up).
+    const server = replica.cacheReady ? this.server : this.initializingServer;
     const template = request.template;
     const stats = this.resources.get(template.resource);
     const averageBytes = stats?.averageBytes ?? 1000;
@@ -255,11 +280,11 @@ export class Cluster implements RequestTransport, ReplicaHost {
           },
           request.options,
           template.encoding,
-          this.server,
+          server,
         );
         break;
       case "get":
-        request.readCost = getCost(averageBytes, request.options, template.encoding, this.server);
+        request.readCost = getCost(averageBytes, request.options, template.encoding, server);
         break;
       case "watch":
         // Opening a watch reads nothing from etcd: the cache replays from the revision asked.
@@ -267,7 +292,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
           averageBytes,
           { resourceVersion: "0" },
           template.encoding,
-          this.server,
+          server,
         );
         break;
       default: {
@@ -275,7 +300,7 @@ export class Cluster implements RequestTransport, ReplicaHost {
         const scoped = stats?.nodeScopedWatchers ?? 0;
         // A write of one node's object reaches the cluster-wide watchers and that node's own.
         const recipients = watchers - scoped + scoped / Math.max(1, this.config.nodes);
-        const cost = writeCost(averageBytes, watchers, this.server, recipients);
+        const cost = writeCost(averageBytes, watchers, server, recipients);
         const batch = template.batch ?? 1;
         request.writeCost =
           batch === 1

@@ -13,6 +13,7 @@ import {
 import { breakingNodeCount } from "./break-size.js";
 import {
   DEFAULT_CONTROL_PLANE,
+  estimateKey,
   estimateWorkload,
   type ControlPlane,
   type Overload,
@@ -28,8 +29,17 @@ import {
   type Binding,
   type Role,
 } from "./rbac.js";
-import type { AccessPattern, Diagnostic, Finding, Workload } from "./types.js";
+import type {
+  AccessPattern,
+  ApiCall,
+  Diagnostic,
+  Finding,
+  ManifestDocument,
+  Workload,
+} from "./types.js";
 import { isWorkloadKind, podSpecPath, readWorkload } from "./workloads.js";
+import { dedupeDocuments } from "./dedupe.js";
+import { groupDaemonSets } from "./grouping.js";
 
 /** Cluster sizes every workload is also estimated at. */
 export const DEFAULT_SIZES: readonly number[] = [100, 1_000, 5_000, 7_500, 15_000];
@@ -58,6 +68,8 @@ export interface WorkloadReport {
   findings: Finding[];
   /** Findings dropped by the kubestorm.dev/ignore annotation. */
   ignored: string[];
+  /** Names of the DaemonSets judged together with this one (one per architecture), itself first. */
+  members: string[];
 }
 
 export interface PreflightResult {
@@ -66,44 +78,15 @@ export interface PreflightResult {
   workloads: WorkloadReport[];
   diagnostics: Diagnostic[];
   findings: Finding[];
+  /** Documents read once because another had the same kind, namespace and name. */
+  duplicates: number;
+  /** Identities held by documents with different content (alternatives; all are analysed). */
+  conflicts: string[];
+  /** Kinds that put no load of their own on the API (Services, CRDs, CSIDrivers…), by count. */
+  notAnalysed: Map<string, number>;
+  /** Roles of the input that no binding of the input refers to. */
+  unboundRoles: string[];
 }
-
-/** Kinds preflight reads; anything else is reported as not analysed. */
-const KNOWN_KINDS = new Set([
-  "ServiceAccount",
-  "Role",
-  "ClusterRole",
-  "RoleBinding",
-  "ClusterRoleBinding",
-  "ConfigMap",
-  "FlowSchema",
-  "PriorityLevelConfiguration",
-]);
-/** Kinds that carry no API load of their own and need no analysis. */
-const PASSIVE_KINDS = new Set([
-  "Secret",
-  "Service",
-  "Namespace",
-  "PodDisruptionBudget",
-  "PodSecurityPolicy",
-  "CustomResourceDefinition",
-  "NetworkPolicy",
-  "Ingress",
-  "StorageClass",
-  "PersistentVolumeClaim",
-  "PersistentVolume",
-  "ValidatingWebhookConfiguration",
-  "MutatingWebhookConfiguration",
-  "APIService",
-  "HorizontalPodAutoscaler",
-  "PriorityClass",
-  "ResourceQuota",
-  "LimitRange",
-  "ReplicaSet",
-  "ReplicationController",
-  "Endpoints",
-  "IngressClass",
-]);
 
 export function analyseManifests(
   set: ManifestSet,
@@ -114,13 +97,15 @@ export function analyseManifests(
     sizes: options.sizes ?? DEFAULT_SIZES,
   };
   const diagnostics = [...set.diagnostics];
+  const { documents, duplicates, conflicts } = dedupeDocuments(set.documents);
+  const notAnalysed = new Map<string, number>();
   const roles: Role[] = [];
   const bindings: Binding[] = [];
-  const configMaps = new Map<string, string>();
+  const configMaps = new Map<string, ManifestDocument[]>();
   const flowSchemas: apf.FlowSchema[] = [];
   const priorityLevels: apf.PriorityLevelConfiguration[] = [];
   const workloads: Workload[] = [];
-  for (const document of set.documents) {
+  for (const document of documents) {
     const kind = document.kind;
     if (isWorkloadKind(kind)) {
       const read = readWorkload(document);
@@ -130,14 +115,8 @@ export function analyseManifests(
     else if (kind === "RoleBinding" || kind === "ClusterRoleBinding")
       bindings.push(readBinding(document));
     else if (kind === "ConfigMap") {
-      const data = document.body.data;
-      const text =
-        typeof data === "object" && data !== null
-          ? Object.values(data as Record<string, unknown>)
-              .filter((v): v is string => typeof v === "string")
-              .join("\n")
-          : "";
-      configMaps.set(`${document.namespace ?? "default"}/${document.name}`, text);
+      const key = `${document.namespace ?? "default"}/${document.name}`;
+      configMaps.set(key, [...(configMaps.get(key) ?? []), document]);
     } else if (
       kind === "FlowSchema" &&
       document.apiVersion.startsWith("flowcontrol.apiserver.k8s.io/")
@@ -148,12 +127,10 @@ export function analyseManifests(
       document.apiVersion.startsWith("flowcontrol.apiserver.k8s.io/")
     ) {
       priorityLevels.push(document.body as unknown as apf.PriorityLevelConfiguration);
-    } else if (!KNOWN_KINDS.has(kind) && !PASSIVE_KINDS.has(kind)) {
-      diagnostics.push({
-        ...document.locate(["kind"]),
-        path: "kind",
-        message: `unknown kind ${JSON.stringify(kind)} (${document.apiVersion || "no apiVersion"}): not analysed; expected a workload (DaemonSet, Deployment, StatefulSet, Job, CronJob, Pod), RBAC, ConfigMap or flow-control object`,
-      });
+    } else if (kind !== "ServiceAccount") {
+      // Other kinds (Services, CRDs, CSIDrivers, webhooks, custom resources) make no API calls
+      // of their own: they are counted, not reported as errors.
+      notAnalysed.set(kind, (notAnalysed.get(kind) ?? 0) + 1);
     }
   }
   const plane: ControlPlane = {
@@ -164,9 +141,19 @@ export function analyseManifests(
   const rbac = new RbacIndex(roles, bindings);
   const context: InferenceContext = { workloads, configMaps };
   const largestSize = Math.max(plane.nodes, ...resolved.sizes);
-  const reports = workloads.map((workload): WorkloadReport => {
+  const estimates = new EstimateCache(plane, resolved.sizes);
+  const unboundRoles = rbac
+    .unboundRoles()
+    .map((r) => `${r.kind}/${r.namespace === undefined ? "" : `${r.namespace}/`}${r.name}`);
+  const inferred = workloads.map((workload) => {
     const permissions = rbac.permissionsOf(workload.namespace, workload.serviceAccount);
-    const { pattern, annotationErrors } = inferAccessPattern(workload, permissions, context);
+    return { workload, permissions, ...inferAccessPattern(workload, permissions, context) };
+  });
+  const groups = groupDaemonSets(
+    inferred.map((i) => ({ workload: i.workload, calls: i.pattern.calls })),
+  );
+  const reports = groups.map((members): WorkloadReport => {
+    const { workload, permissions, pattern, annotationErrors } = inferred[members[0]];
     for (const message of annotationErrors) {
       const path = annotationPath(workload, API_CALLS_ANNOTATION);
       diagnostics.push({
@@ -175,17 +162,22 @@ export function analyseManifests(
         message: `${workload.kind} ${workload.name}: ${message}`,
       });
     }
-    const estimate = estimateWorkload(workload, pattern.calls, plane);
-    const breaksAt = breakingNodeCount(workload, pattern.calls, plane);
+    const { estimate, sizes, breaksAt, breaksInSteadyState } = estimates.of(
+      workload,
+      pattern.calls,
+    );
     const ignore = parseIgnoreAnnotation(workload.annotations[IGNORE_ANNOTATION]);
+    const names = members.map((i) => inferred[i].workload.name);
     const all = findingsFor({
       workload,
+      members: names,
       pattern,
       annotationErrors,
       unresolvedRoles: permissions.unresolvedRoles,
       estimate,
       breaksAt,
       largestSize,
+      unboundRoles,
     });
     return {
       workload,
@@ -195,14 +187,12 @@ export function analyseManifests(
           `${g.resource} (${g.scope === "cluster" ? "cluster" : `namespace ${g.scope.namespace}`})`,
       ),
       estimate,
-      sizes: resolved.sizes.map((nodes) => ({
-        nodes,
-        estimate: estimateWorkload(workload, pattern.calls, { ...plane, nodes }),
-      })),
+      sizes,
       breaksAt,
-      breaksInSteadyState: breakingNodeCount(workload, pattern.calls, plane, "steady"),
+      breaksInSteadyState,
       findings: all.filter((f) => !ignore.has(f.id)),
       ignored: all.filter((f) => ignore.has(f.id)).map((f) => f.id),
+      members: names,
     };
   });
   return {
@@ -211,7 +201,48 @@ export function analyseManifests(
     workloads: reports,
     diagnostics,
     findings: reports.flatMap((r) => r.findings),
+    duplicates,
+    conflicts,
+    notAnalysed,
+    unboundRoles,
   };
+}
+
+/**
+ * Estimates by what determines them (instances, calls and the levels they land in): workloads
+ * that differ only in names are estimated once.
+ */
+class EstimateCache {
+  private readonly cache = new Map<
+    string,
+    Pick<WorkloadReport, "estimate" | "sizes" | "breaksAt" | "breaksInSteadyState">
+  >();
+
+  constructor(
+    private readonly plane: ControlPlane,
+    private readonly sizes: readonly number[],
+  ) {}
+
+  of(
+    workload: Workload,
+    calls: readonly ApiCall[],
+  ): Pick<WorkloadReport, "estimate" | "sizes" | "breaksAt" | "breaksInSteadyState"> {
+    const key = estimateKey(workload, calls, this.plane);
+    let found = this.cache.get(key);
+    if (found === undefined) {
+      found = {
+        estimate: estimateWorkload(workload, calls, this.plane),
+        sizes: this.sizes.map((nodes) => ({
+          nodes,
+          estimate: estimateWorkload(workload, calls, { ...this.plane, nodes }),
+        })),
+        breaksAt: breakingNodeCount(workload, calls, this.plane),
+        breaksInSteadyState: breakingNodeCount(workload, calls, this.plane, "steady"),
+      };
+      this.cache.set(key, found);
+    }
+    return found;
+  }
 }
 
 /** Path of an annotation: on the workload's metadata, else on its pod template's. */

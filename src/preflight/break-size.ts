@@ -43,17 +43,25 @@ export function breakingNodeCount(
 }
 
 /**
- * The largest cluster whose idle apiserver (base plus watch cache) fits in its memory, at most
- * MAX_SEARCHED_NODES: beyond it any workload would "break" the control plane.
+ * Share of an apiserver's memory its idle footprint may take for a size to be in the model's
+ * range (assumed, docs/preflight.md). Beyond it the rest of the fleet has no room left, and a
+ * workload "alone on an idle control plane" says nothing: any request would tip it over.
+ */
+export const IDLE_MEMORY_RANGE_SHARE = 0.5;
+
+/**
+ * The largest cluster whose idle apiserver (base plus watch cache) takes at most
+ * IDLE_MEMORY_RANGE_SHARE of its memory, at most MAX_SEARCHED_NODES.
  */
 export function largestModelledNodes(plane: ControlPlane): number {
+  const limit = IDLE_MEMORY_RANGE_SHARE * plane.apiserverMemoryBytes;
   const idleAt = (nodes: number) => idleReplicaMemory({ ...plane, nodes });
-  if (idleAt(MAX_SEARCHED_NODES) < plane.apiserverMemoryBytes) return MAX_SEARCHED_NODES;
+  if (idleAt(MAX_SEARCHED_NODES) <= limit) return MAX_SEARCHED_NODES;
   let low = 1;
   let high = MAX_SEARCHED_NODES;
   while (high - low > 1) {
     const middle = Math.floor((low + high) / 2);
-    if (idleAt(middle) < plane.apiserverMemoryBytes) low = middle;
+    if (idleAt(middle) <= limit) low = middle;
     else high = middle;
   }
   return low;

@@ -6,12 +6,7 @@
  */
 import { CONTROL_PLANE_DEFAULTS } from "../fleet/build-cluster.js";
 import { DEFAULT_EGRESS_BYTES_PER_SECOND } from "../model/apiserver.js";
-import {
-  apf,
-  defaultFeatureGates,
-  serviceAccountUser,
-  type KubernetesVersion,
-} from "../k8s/index.js";
+import { apf, defaultFeatureGates, serviceAccountUser } from "../k8s/index.js";
 import {
   DEFAULT_COST_COEFFICIENTS,
   getCost,
@@ -22,23 +17,23 @@ import { MIN_WATCH_TIMEOUT_SECONDS } from "../k8s/client-go/reflector.js";
 import { ASSUMED_NAMESPACES, objectCount, resourceProfile, scalesWithNodes } from "./inventory.js";
 import type { ApiCall, Workload } from "./types.js";
 
-export interface ControlPlane {
-  nodes: number;
-  podsPerNode: number;
-  version: KubernetesVersion;
-  /** kube-apiserver replicas sharing the load (scenario default). */
-  apiserverReplicas: number;
-  /** Seats per replica: --max-requests-inflight + --max-mutating-requests-inflight. */
-  serverConcurrencyLimit: number;
-  apiserverMemoryBytes: number;
-  apiserverCpuCores: number;
-  /** Network egress of one apiserver replica (bytes/s): LIST responses and watch events. */
-  apiserverEgressBytesPerSecond: number;
-  etcdCpuCores: number;
-  /** FlowSchemas and PriorityLevelConfigurations from the input, over the version's bootstrap. */
-  flowSchemas: readonly apf.FlowSchema[];
-  priorityLevels: readonly apf.PriorityLevelConfiguration[];
-}
+import type {
+  CallEstimate,
+  ControlPlane,
+  LevelShare,
+  Overload,
+  ScalingClass,
+  WorkloadEstimate,
+} from "./estimate-types.js";
+
+export type {
+  CallEstimate,
+  ControlPlane,
+  LevelShare,
+  Overload,
+  ScalingClass,
+  WorkloadEstimate,
+} from "./estimate-types.js";
 
 const GiB = 2 ** 30;
 
@@ -59,91 +54,6 @@ export const DEFAULT_CONTROL_PLANE: ControlPlane = {
 /** Mean watch lifetime: client-go picks a timeout uniformly in [5, 10) min, then re-watches. */
 export const MEAN_WATCH_SECONDS = MIN_WATCH_TIMEOUT_SECONDS * 1.5;
 
-export type ScalingClass = "O(1)" | "O(N)" | "O(N^2)";
-
-export interface LevelShare {
-  flowSchema: string;
-  priorityLevel: string;
-  exempt: boolean;
-  /** Seats the level owns, summed over the replicas. */
-  nominalSeats: number;
-  /** Its own seats plus what the other levels may lend it, summed over the replicas. */
-  reachableSeats: number;
-  /** The work estimator's cap on one request at this level. */
-  maxSeatsPerRequest: number;
-}
-
-export interface CallEstimate {
-  call: ApiCall;
-  level: LevelShare;
-  objectsPerResponse: number;
-  /** Bytes of one response (one page when the server honours the limit). */
-  responseBytes: number;
-  /** Requests one complete read takes: pages when the server honours the limit, else 1. */
-  pagesPerRead: number;
-  servedFrom: "cache" | "etcd";
-  /** Seats one LIST (or GET) takes, from the work estimator. */
-  seatsPerRequest: number;
-  /** Seconds one LIST takes to serve (etcd + apiserver CPU) on an idle control plane. */
-  serviceSeconds: number;
-  /** Memory one LIST holds while it executes. */
-  memoryBytesPerRequest: number;
-  watchesHeld: number;
-  /** LIST (or GET) requests per second in steady state, every page counted. */
-  readsPerSecond: number;
-  /** All requests per second in steady state (reads and re-watches). */
-  requestsPerSecond: number;
-  watchEventsPerSecond: number;
-  /** Bytes per second on the apiservers' network: responses and watch events. */
-  egressBytesPerSecond: number;
-  /** Seat-seconds per second the steady reads demand (Little's law). */
-  seatDemand: number;
-  cpuCores: number;
-  etcdCores: number;
-  /** LIST responses when every instance starts at once. */
-  rolloutLists: number;
-  rolloutBytes: number;
-  scaling: ScalingClass;
-}
-
-export interface Overload {
-  kind: "seats" | "memory" | "cpu" | "etcd" | "network";
-  /**
-   * "synchronised": when every instance reads at once (a rollout or restart); "steady": with the
-   * reads spread over their period.
-   */
-  phase: "synchronised" | "steady";
-  message: string;
-}
-
-export interface WorkloadEstimate {
-  nodes: number;
-  instances: number;
-  calls: CallEstimate[];
-  watchesHeld: number;
-  readsPerSecond: number;
-  requestsPerSecond: number;
-  watchEventsPerSecond: number;
-  egressBytesPerSecond: number;
-  rolloutLists: number;
-  rolloutBytes: number;
-  /**
-   * Mean memory of one replica in steady state: its idle footprint plus the LISTs executing at
-   * once on average (Little's law, service times stretched by the CPU load).
-   */
-  steadyMemoryBytes: number;
-  /** Peak memory on one replica while the rollout's LISTs run, plus its idle footprint. */
-  rolloutPeakMemoryBytes: number;
-  /** Seconds the rollout's LISTs keep the level busy, at its reachable concurrency. */
-  rolloutDrainSeconds: number;
-  cpuCores: number;
-  etcdCores: number;
-  /** Steady seat demand per priority level. */
-  seatDemandByLevel: Map<string, { demand: number; level: LevelShare }>;
-  scaling: ScalingClass;
-  overloads: Overload[];
-}
-
 export function instancesOf(workload: Workload, nodes: number): number {
   return workload.perNode ? nodes : workload.replicas;
 }
@@ -157,11 +67,46 @@ function serverProfile(plane: ControlPlane): ServerProfile {
   };
 }
 
-/** The version's bootstrap objects, with same-named input objects replacing them. */
-function apfConfiguration(plane: ControlPlane): {
+type ApfSetup = {
   configuration: apf.ApfConfiguration;
   limits: Map<string, apf.PriorityLevelConcurrency>;
-} {
+};
+
+/**
+ * Digested configurations by the input's flow-control objects, then version and seats: a run
+ * estimates thousands of (workload, size) pairs against the same few configurations.
+ */
+const apfCache = new WeakMap<readonly apf.FlowSchema[], Map<string, ApfSetup>>();
+
+function apfConfiguration(plane: ControlPlane): ApfSetup {
+  let byPlane = apfCache.get(plane.flowSchemas);
+  if (byPlane === undefined) {
+    byPlane = new Map();
+    apfCache.set(plane.flowSchemas, byPlane);
+  }
+  // The levels array is part of the key through its identity: one index per array seen.
+  const key = `${plane.version}|${plane.serverConcurrencyLimit}|${levelArrayId(plane.priorityLevels)}`;
+  let setup = byPlane.get(key);
+  if (setup === undefined) {
+    setup = buildApfConfiguration(plane);
+    byPlane.set(key, setup);
+  }
+  return setup;
+}
+
+const levelArrayIds = new WeakMap<readonly apf.PriorityLevelConfiguration[], number>();
+function levelArrayId(levels: readonly apf.PriorityLevelConfiguration[]): number {
+  let id = levelArrayIds.get(levels);
+  if (id === undefined) {
+    id = nextLevelArrayId++;
+    levelArrayIds.set(levels, id);
+  }
+  return id;
+}
+let nextLevelArrayId = 0;
+
+/** The version's bootstrap objects, with same-named input objects replacing them. */
+function buildApfConfiguration(plane: ControlPlane): ApfSetup {
   const bootstrap = apf.bootstrapConfiguration(plane.version);
   const replace = <T extends { metadata: { name: string } }>(
     base: T[],
@@ -247,6 +192,24 @@ function scalingOf(workload: Workload, call: ApiCall): ScalingClass {
   return (["O(1)", "O(N)", "O(N^2)"] as const)[instances + objects];
 }
 
+/**
+ * What an estimate depends on besides the calls and the instance count: the priority level
+ * each call lands in. Workloads that agree on all three have the same estimate, whatever
+ * their names or accounts.
+ */
+export function estimateKey(
+  workload: Workload,
+  calls: readonly ApiCall[],
+  plane: ControlPlane,
+): string {
+  const config = apfConfiguration(plane);
+  const levels = calls.map((call) => {
+    const level = levelOf(workload, call, config, plane.apiserverReplicas);
+    return `${level.flowSchema}/${level.priorityLevel}`;
+  });
+  return JSON.stringify([workload.perNode, workload.replicas, calls, levels]);
+}
+
 export function estimateCall(
   workload: Workload,
   call: ApiCall,
@@ -329,6 +292,8 @@ export function estimateCall(
 
 const SCALING_ORDER: readonly ScalingClass[] = ["O(1)", "O(N)", "O(N^2)"];
 
+const isGet = (e: CallEstimate): boolean => e.call.verb === "get";
+
 export function estimateWorkload(
   workload: Workload,
   calls: readonly ApiCall[],
@@ -368,15 +333,18 @@ export function estimateWorkload(
     instances,
     calls: estimates,
     watchesHeld: sum((e) => e.watchesHeld),
-    readsPerSecond: sum((e) => e.readsPerSecond),
+    listsPerSecond: sum((e) => (isGet(e) ? 0 : e.readsPerSecond)),
+    getsPerSecond: sum((e) => (isGet(e) ? e.readsPerSecond : 0)),
     requestsPerSecond: sum((e) => e.requestsPerSecond),
     watchEventsPerSecond: sum((e) => e.watchEventsPerSecond),
     egressBytesPerSecond: sum((e) => e.egressBytesPerSecond),
-    rolloutLists: sum((e) => e.rolloutLists),
-    rolloutBytes: sum((e) => e.rolloutBytes),
+    rolloutLists: sum((e) => (isGet(e) ? 0 : e.rolloutLists)),
+    rolloutBytes: sum((e) => (isGet(e) ? 0 : e.rolloutBytes)),
+    rolloutGets: sum((e) => (isGet(e) ? e.rolloutLists : 0)),
     steadyMemoryBytes:
       estimates.length === 0 ? 0 : idleMemory + steadyInFlightMemory(estimates, plane),
     rolloutPeakMemoryBytes,
+    rolloutListMemoryBytes: rolloutPeak,
     rolloutDrainSeconds: Number.isFinite(slowestLevelSeats)
       ? rolloutSeatSeconds / slowestLevelSeats
       : 0,
@@ -438,10 +406,12 @@ function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[
     }
   }
   // Only the workload's own LISTs count: a cluster whose idle footprint alone does not fit is
-  // out of the model's range (see largestModelledNodes), not this workload's fault.
+  // out of the model's range (see largestModelledNodes), and one whose idle footprint is tipped
+  // over by a sliver of LIST memory breaks because of its size, not because of this workload.
   const idle = idleReplicaMemory(plane);
   const limit = plane.apiserverMemoryBytes;
-  if (estimate.steadyMemoryBytes > idle && estimate.steadyMemoryBytes > limit) {
+  const ownShare = WORKLOAD_MEMORY_SHARE * limit;
+  if (estimate.steadyMemoryBytes - idle >= ownShare && estimate.steadyMemoryBytes > limit) {
     steady(
       "memory",
       `LISTs in flight keep an apiserver at ${gib(estimate.steadyMemoryBytes)} GiB on average, over its ${gib(limit, 0)} GiB`,
@@ -461,7 +431,7 @@ function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[
       `puts ${(estimate.egressBytesPerSecond / 1e9).toFixed(1)} GB/s of responses and watch events on the apiservers' network, which carries ${(egress / 1e9).toFixed(1)} GB/s over ${plane.apiserverReplicas} replicas`,
     );
   }
-  if (estimate.rolloutPeakMemoryBytes > idle && estimate.rolloutPeakMemoryBytes > limit) {
+  if (estimate.rolloutListMemoryBytes >= ownShare && estimate.rolloutPeakMemoryBytes > limit) {
     overloads.push({
       kind: "memory",
       phase: "synchronised",
@@ -474,3 +444,10 @@ function overloadsOf(estimate: WorkloadEstimate, plane: ControlPlane): Overload[
 function gib(bytes: number, digits = 1): string {
   return (bytes / GiB).toFixed(digits);
 }
+
+/**
+ * Share of an apiserver's memory a workload's own LISTs must take before a memory overload is
+ * put down to it (assumed, docs/preflight.md): below it, the idle footprint of a huge cluster
+ * is what fills the memory, and every workload would "break" it at the same size.
+ */
+export const WORKLOAD_MEMORY_SHARE = 0.1;

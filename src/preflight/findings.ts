@@ -4,6 +4,7 @@
  */
 import type { Overload, WorkloadEstimate } from "./estimate.js";
 import { scalesWithNodes } from "./inventory.js";
+import { basisOf } from "./basis.js";
 import type { AccessPattern, Finding, Severity, Workload } from "./types.js";
 
 export interface FindingRule {
@@ -92,6 +93,14 @@ export const FINDING_RULES = {
       "The kubestorm.dev/api-calls annotation could not be read; the calls were inferred instead.",
     remediation: "Fix the annotation: a list of {verb, resource, scope, every, resourceVersion}.",
   },
+  KS011: {
+    id: "KS011",
+    name: "rbac-not-in-input",
+    summary:
+      "No RoleBinding or ClusterRoleBinding in the input names the workload's service account: what it may call is unknown, so no load was counted.",
+    remediation:
+      "Pass the manifests that bind its service account (a ClusterRole alone grants nothing), or declare its calls in the kubestorm.dev/api-calls annotation.",
+  },
 } as const satisfies Record<string, FindingRule>;
 
 export type FindingId = keyof typeof FINDING_RULES;
@@ -100,6 +109,8 @@ const SHARED_LEVELS = new Set(["workload-low", "global-default", "catch-all"]);
 
 export interface FindingInput {
   workload: Workload;
+  /** Names of the DaemonSets judged together (one per architecture), the workload's first. */
+  members?: string[];
   pattern: AccessPattern;
   annotationErrors: string[];
   unresolvedRoles: string[];
@@ -107,20 +118,32 @@ export interface FindingInput {
   breaksAt: { nodes: number; overloads: Overload[] } | undefined;
   /** Largest size the report covers; a break beyond the given size but within it is KS007. */
   largestSize: number;
+  /** Roles of the input that no binding refers to ("ClusterRole/name"). */
+  unboundRoles?: readonly string[];
 }
 
 const gb = (bytes: number): string => `${(bytes / 1e9).toFixed(1)} GB`;
 
+/** "DaemonSet ns/name", or "DaemonSet ns/{a, b, c}" for DaemonSets judged together. */
+export function workloadLabel(workload: Workload, members: readonly string[] = []): string {
+  const names = members.length > 1 ? `{${members.join(", ")}}` : workload.name;
+  return `${workload.kind} ${workload.namespace}/${names}`;
+}
+
 export function findingsFor(input: FindingInput): Finding[] {
   const { workload, pattern, estimate } = input;
   const findings: Finding[] = [];
+  const basis = basisOf(pattern);
   const add = (id: FindingId, severity: Severity, message: string): void => {
     const rule = FINDING_RULES[id];
     findings.push({
       id,
       rule: rule.name,
-      severity,
-      workload: `${workload.kind} ${workload.namespace}/${workload.name}`,
+      // A load that rests on an assumed pattern is a warning; --strict makes it fail CI.
+      severity:
+        basis.kind === "assumed" && severity === "error" && id !== "KS010" ? "warning" : severity,
+      basis: basis.kind,
+      workload: workloadLabel(workload, input.members),
       message,
       remediation: rule.remediation,
       location: workload.document.location,
@@ -142,8 +165,8 @@ export function findingsFor(input: FindingInput): Finding[] {
       const load = [
         estimate.watchesHeld > 0 ? `${n(estimate.watchesHeld)} watches held` : "",
         `${gb(estimate.rolloutBytes)} of LIST responses during rollout`,
-        estimate.readsPerSecond > 0
-          ? `${estimate.readsPerSecond.toFixed(1)} LIST/s in steady state`
+        estimate.listsPerSecond > 0
+          ? `${estimate.listsPerSecond.toFixed(1)} LIST/s in steady state`
           : "",
         estimate.watchEventsPerSecond > 0
           ? `${n(estimate.watchEventsPerSecond)} watch events/s`
@@ -151,7 +174,7 @@ export function findingsFor(input: FindingInput): Finding[] {
       ].filter((part) => part !== "");
       add(
         "KS001",
-        pattern.assumed ? "warning" : "error",
+        "error",
         `every node runs ${resources} cluster-wide, O(N^2): at ${n(estimate.nodes)} nodes ${load.join(", ")}; ${breakText}`,
       );
     }
@@ -195,7 +218,18 @@ export function findingsFor(input: FindingInput): Finding[] {
   ) {
     add("KS007", "warning", `${breakText}; scaling ${estimate.scaling}`);
   }
-  if (pattern.assumed) add("KS008", "info", pattern.evidence.join("; "));
+  if (pattern.assumed && pattern.accessUnknown !== true)
+    add("KS008", "info", pattern.evidence.join("; "));
+  if (pattern.accessUnknown === true) {
+    const unbound = input.unboundRoles ?? [];
+    add(
+      "KS011",
+      unbound.length > 0 ? "warning" : "info",
+      unbound.length > 0
+        ? `${pattern.evidence.join("; ")}; the input has roles bound to nothing (${unbound.join(", ")}): is one of them meant for it?`
+        : pattern.evidence.join("; "),
+    );
+  }
   if (input.unresolvedRoles.length > 0)
     add("KS009", "info", `bound to ${input.unresolvedRoles.join(", ")}`);
   if (input.annotationErrors.length > 0) add("KS010", "error", input.annotationErrors.join("; "));

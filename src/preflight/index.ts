@@ -37,3 +37,14 @@ export {
 } from "./simulate.js";
 export { preflightSarif } from "./sarif.js";
 export type { Finding, Severity, ApiCall, AccessPattern, Workload, Diagnostic } from "./types.js";
+export {
+  fixFiles,
+  fixFor,
+  isFlagged,
+  breakGlassFlowSchema,
+  withFlowControl,
+  type FixFile,
+  type WorkloadFix,
+} from "./fix.js";
+export { basisOf, basisText, type Basis } from "./basis.js";
+export { KNOWLEDGE_BASE } from "./knowledge/index.js";

@@ -6,7 +6,8 @@
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isNode, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
+import jsYaml from "js-yaml";
+import { isNode, LineCounter, parseAllDocuments, parseDocument, type Document } from "yaml";
 import type { Diagnostic, ManifestDocument, SourceLocation } from "./types.js";
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -41,7 +42,20 @@ export function expandPaths(paths: readonly string[], diagnostics: Diagnostic[])
       continue;
     }
     if (!isDirectory) files.push(path);
-    else files.push(...walk(path));
+    else {
+      const found = walk(path);
+      if (found.length === 0) {
+        diagnostics.push({
+          file: path,
+          line: 0,
+          column: 0,
+          path: "",
+          message:
+            "the directory holds no manifest (no *.yaml, *.yml or *.json file, searched recursively)",
+        });
+      }
+      files.push(...found);
+    }
   }
   return files;
 }
@@ -87,49 +101,188 @@ export function readManifests(
   return set;
 }
 
-/** Parses one file's text into `set` (documents and diagnostics). */
+/**
+ * Alias expansions allowed per document (yaml counts uses × nested aliases). Real manifests use
+ * a few hundred at most; the bound only stops exponential "billion laughs" documents.
+ */
+export const MAX_ALIAS_EXPANSIONS = 100_000;
+
+/** Keys every manifest starts with: repeated at the top level, two files were joined. */
+const TOP_LEVEL_KEYS = /^(apiVersion|kind|metadata|spec)$/;
+const HELM_TEMPLATE = /\{\{-?\s*[.$a-zA-Z(/-]/;
+
+/** A document's text between `---` lines, and where it starts in its file. */
+interface Chunk {
+  text: string;
+  offset: number;
+}
+
+/** Splits a file at its `---` (and `...`) lines; a directive (%YAML) keeps the file whole. */
+function chunksOf(text: string): Chunk[] {
+  if (/^%/m.test(text)) return [{ text, offset: 0 }];
+  const chunks: Chunk[] = [];
+  const separator = /^(?:---(?=[ \t]|\r?$)|\.\.\.[ \t]*\r?$)/gm;
+  let start = 0;
+  for (const match of text.matchAll(separator)) {
+    const at = match.index;
+    chunks.push({ text: text.slice(start, at), offset: start });
+    // Content after "--- " on the marker line belongs to the next document.
+    start = match[0].startsWith("---") ? at + 3 : text.indexOf("\n", at) + 1 || text.length;
+  }
+  chunks.push({ text: text.slice(start), offset: start });
+  return chunks;
+}
+
+/** An anchor (&name) in the text: its aliases need yaml's expansion guard. */
+const ANCHOR = /(?:^|[\s[{,:-])&[^\s,[\]{}]+/m;
+
+/**
+ * Parses one file's text into `set` (documents and diagnostics). Each document is read with
+ * js-yaml, several times faster than a parse that keeps positions; positions of fields are
+ * found on demand by a second parse with yaml (only for errors and findings). Documents with
+ * anchors, or that js-yaml rejects, take yaml's path throughout: its alias guard and its
+ * positioned error messages.
+ */
 export function parseManifestText(file: string, text: string, set: ManifestSet): void {
-  const lineCounter = new LineCounter();
-  const parsed = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  const documents = Array.isArray(parsed) ? parsed : [];
+  let lineCounter: LineCounter | undefined;
   const at = (offset: number): SourceLocation => {
+    if (lineCounter === undefined) {
+      lineCounter = new LineCounter();
+      lineCounter.addNewLine(0);
+      for (const match of text.matchAll(/\n/g)) lineCounter.addNewLine(match.index + 1);
+    }
     const { line, col } = lineCounter.linePos(offset);
     return { file, line, column: col };
   };
-  for (const doc of documents) {
+  const parsedChunks = new Map<string, unknown>();
+  const hints = { helm: HELM_TEMPLATE.test(text), given: false };
+  for (const chunk of chunksOf(text)) {
+    if (!ANCHOR.test(chunk.text)) {
+      let value: unknown;
+      let parsed = parsedChunks.has(chunk.text);
+      if (parsed) value = parsedChunks.get(chunk.text);
+      else {
+        try {
+          value = jsYaml.load(chunk.text, { schema: jsYaml.CORE_SCHEMA });
+          parsed = true;
+          parsedChunks.set(chunk.text, value);
+        } catch {
+          parsed = false; // yaml's parse below reports it with its position
+        }
+      }
+      if (parsed) {
+        if (value === null || value === undefined) continue;
+        const lazy = lazyDocument(chunk, at);
+        addObject(lazy.locate, [], value, set, lazy.start());
+        continue;
+      }
+    }
+    parseWithPositions(text, chunk, at, set, hints);
+  }
+}
+
+/** A document parsed again by yaml, with positions, on the first call that needs one. */
+function lazyDocument(
+  chunk: Chunk,
+  at: (offset: number) => SourceLocation,
+): {
+  locate: (path: readonly (string | number)[]) => SourceLocation;
+  start: () => SourceLocation;
+} {
+  let doc: Document.Parsed | undefined;
+  const start = (): SourceLocation => {
+    // The first line that is not blank or a comment: where the document's content starts.
+    const match = /^[ \t]*[^\s#]/m.exec(chunk.text);
+    return at(chunk.offset + (match === null ? 0 : match.index + match[0].length - 1));
+  };
+  return {
+    start,
+    locate: (path) => {
+      doc ??= parseDocument(chunk.text, { prettyErrors: false });
+      for (let length = path.length; length >= 0; length--) {
+        const node: unknown = doc.getIn(path.slice(0, length), true);
+        if (isNode(node) && node.range) return at(chunk.offset + node.range[0]);
+      }
+      return start();
+    },
+  };
+}
+
+/** yaml's parse of one chunk: positioned errors with hints, and the alias guard. */
+function parseWithPositions(
+  text: string,
+  chunk: Chunk,
+  at: (offset: number) => SourceLocation,
+  set: ManifestSet,
+  hints: { helm: boolean; given: boolean },
+): void {
+  const shifted = (offset: number) => at(chunk.offset + offset);
+  for (const doc of parseAllDocuments(chunk.text, { prettyErrors: false }) as Document.Parsed[]) {
     if (doc.errors.length > 0) {
       for (const error of doc.errors) {
+        let hint = "";
+        if (!hints.given && hints.helm) {
+          hint =
+            " (the file holds Helm template expressions {{ ... }}: render it first with helm template, e.g. `helm template NAME CHART | kubestorm preflight -`)";
+        } else if (
+          !hints.given &&
+          error.code === "DUPLICATE_KEY" &&
+          TOP_LEVEL_KEYS.test(keyAt(text, chunk.offset + error.pos[0]))
+        ) {
+          hint =
+            " (a second apiVersion/kind/metadata in one document: were several manifests joined without a `---` line between them, e.g. by `cat a.yaml b.yaml`?)";
+        }
+        hints.given ||= hint !== "";
         set.diagnostics.push({
-          ...at(error.pos[0]),
+          ...shifted(error.pos[0]),
           path: "",
-          message: `invalid YAML: ${error.message.split("\n")[0]}`,
+          message: `invalid YAML: ${error.message.split("\n")[0]}${hint}`,
         });
       }
       continue;
     }
     if (doc.contents === null) continue; // an empty document between separators
-    const value: unknown = doc.toJS();
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+    } catch (error) {
+      // yaml throws (not reports) when aliases expand too much or point nowhere.
+      const reason = error instanceof Error ? error.message : String(error);
+      set.diagnostics.push({
+        ...shifted(doc.range[0]),
+        path: "",
+        message: `invalid YAML: ${reason} (more than ${MAX_ALIAS_EXPANSIONS.toLocaleString("en-US")} alias expansions, or an alias to no anchor); this document is skipped`,
+      });
+      continue;
+    }
     if (value === null || value === undefined) continue;
-    addObject(doc, [], value, at, set);
+    const locate = (path: readonly (string | number)[]): SourceLocation => {
+      for (let length = path.length; length >= 0; length--) {
+        const node: unknown = doc.getIn(path.slice(0, length), true);
+        if (isNode(node) && node.range) return shifted(node.range[0]);
+      }
+      return shifted(0);
+    };
+    addObject(locate, [], value, set, locate([]));
   }
 }
 
+/** The mapping key written at `offset` (the text up to its colon). */
+function keyAt(text: string, offset: number): string {
+  const rest = text.slice(offset, offset + 200);
+  const match = /^["']?([A-Za-z0-9_.-]+)["']?\s*:/.exec(rest);
+  return match === null ? "" : match[1];
+}
+
 function addObject(
-  doc: Document.Parsed,
+  locateInFile: (path: readonly (string | number)[]) => SourceLocation,
   prefix: (string | number)[],
   value: unknown,
-  at: (offset: number) => SourceLocation,
   set: ManifestSet,
+  here: SourceLocation,
 ): void {
-  const locate = (path: readonly (string | number)[]): SourceLocation => {
-    // The deepest node that exists along the path: a missing field points at its parent.
-    for (let length = path.length; length >= 0; length--) {
-      const node: unknown = doc.getIn([...prefix, ...path.slice(0, length)], true);
-      if (isNode(node) && node.range) return at(node.range[0]);
-    }
-    return at(0);
-  };
-  const here = locate([]);
+  const locate = (path: readonly (string | number)[]): SourceLocation =>
+    locateInFile([...prefix, ...path]);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     set.diagnostics.push({
       ...here,
@@ -149,8 +302,7 @@ function addObject(
     return;
   }
   if (kind === "List" || (kind.endsWith("List") && Array.isArray(body.items))) {
-    const items = doc.getIn([...prefix, "items"], true);
-    if (!Array.isArray(body.items) || !isSeq(items)) {
+    if (!Array.isArray(body.items)) {
       set.diagnostics.push({
         ...locate(["items"]),
         path: "items",
@@ -158,18 +310,18 @@ function addObject(
       });
       return;
     }
-    body.items.forEach((item: unknown, index: number) =>
-      addObject(doc, [...prefix, "items", index], item, at, set),
-    );
+    body.items.forEach((item: unknown, index: number) => {
+      const path = [...prefix, "items", index];
+      addObject(locateInFile, path, item, set, locateInFile(path));
+    });
     return;
   }
   const metadata = body.metadata;
-  const metadataMap = doc.getIn([...prefix, "metadata"], true);
   const name =
     typeof metadata === "object" && metadata !== null
       ? (metadata as Record<string, unknown>).name
       : undefined;
-  if (!isMap(metadataMap) || typeof name !== "string" || name === "") {
+  if (typeof name !== "string" || name === "") {
     set.diagnostics.push({
       ...locate(["metadata", "name"]),
       path: "metadata.name",

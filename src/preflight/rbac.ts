@@ -42,7 +42,7 @@ export interface Binding {
 export interface Grant {
   apiGroup: string;
   resource: string;
-  verbs: ReadonlySet<string>;
+  verbs: Set<string>;
   /** "cluster" or the namespace the RoleBinding is in. */
   scope: "cluster" | { namespace: string };
   /** Restricted to these object names (resourceNames); empty = all. */
@@ -54,6 +54,8 @@ export interface Permissions {
   grants: Grant[];
   /** Roles bound to the account that neither the input nor the built-ins define. */
   unresolvedRoles: string[];
+  /** Bindings of the input that name the account (directly or through its groups). */
+  bindings: string[];
 }
 
 const READ = ["get", "list", "watch"];
@@ -177,19 +179,41 @@ export function readBinding(document: ManifestDocument): Binding {
 export class RbacIndex {
   private readonly clusterRoles = new Map<string, Role>();
   private readonly roles = new Map<string, Role>();
+  /** Bindings by the subject key they name (see subjectKey): a join without a scan. */
+  private readonly bySubject = new Map<string, Binding[]>();
+  private readonly rulesCache = new Map<string, PolicyRule[] | undefined>();
+  private readonly permissionsCache = new Map<string, Permissions>();
+  private readonly boundRoles = new Set<string>();
 
-  constructor(
-    roles: readonly Role[],
-    private readonly bindings: readonly Binding[],
-  ) {
+  constructor(roles: readonly Role[], bindings: readonly Binding[]) {
     for (const role of roles) {
       if (role.kind === "ClusterRole") this.clusterRoles.set(role.name, role);
       else this.roles.set(`${role.namespace ?? "default"}/${role.name}`, role);
     }
+    for (const binding of bindings) {
+      this.boundRoles.add(
+        binding.roleKind === "Role"
+          ? `Role/${binding.namespace ?? "default"}/${binding.roleName}`
+          : `ClusterRole/${binding.roleName}`,
+      );
+      // A binding naming the same subject twice is joined once.
+      const keys = new Set(binding.subjects.map((s) => subjectKey(s, binding)));
+      for (const key of keys) {
+        if (key === undefined) continue;
+        const list = this.bySubject.get(key) ?? [];
+        list.push(binding);
+        this.bySubject.set(key, list);
+      }
+    }
   }
 
   /** Rules of a ClusterRole, with aggregated roles folded in; undefined when unknown. */
-  clusterRoleRules(name: string, seen: Set<string> = new Set()): PolicyRule[] | undefined {
+  clusterRoleRules(name: string): PolicyRule[] | undefined {
+    if (!this.rulesCache.has(name)) this.rulesCache.set(name, this.aggregate(name, new Set()));
+    return this.rulesCache.get(name);
+  }
+
+  private aggregate(name: string, seen: Set<string>): PolicyRule[] | undefined {
     const role = this.clusterRoles.get(name);
     if (role === undefined) return BUILTIN_CLUSTER_ROLES.get(name);
     if (seen.has(name)) return [];
@@ -199,34 +223,78 @@ export class RbacIndex {
       for (const other of this.clusterRoles.values()) {
         if (other.name === name) continue;
         const matches = Object.entries(selector).every(([k, v]) => other.labels[k] === v);
-        if (matches) rules.push(...(this.clusterRoleRules(other.name, seen) ?? []));
+        if (matches) rules.push(...(this.aggregate(other.name, seen) ?? []));
       }
     }
     return rules;
   }
 
+  /** Roles and ClusterRoles of the input that no binding of the input refers to. */
+  unboundRoles(): Role[] {
+    const bound = [...this.clusterRoles.values()].filter((r) =>
+      this.boundRoles.has(`ClusterRole/${r.name}`),
+    );
+    const unbound: Role[] = [];
+    for (const role of this.clusterRoles.values()) {
+      if (this.boundRoles.has(`ClusterRole/${role.name}`)) continue;
+      // A role aggregated into a bound one is used through it.
+      const aggregated = bound.some((other) =>
+        other.aggregationSelectors.some((selector) =>
+          Object.entries(selector).every(([k, v]) => role.labels[k] === v),
+        ),
+      );
+      if (!aggregated) unbound.push(role);
+    }
+    for (const role of this.roles.values()) {
+      if (!this.boundRoles.has(`Role/${role.namespace ?? "default"}/${role.name}`))
+        unbound.push(role);
+    }
+    return unbound;
+  }
+
   permissionsOf(namespace: string, serviceAccount: string): Permissions {
-    const grants: Grant[] = [];
-    const unresolvedRoles: string[] = [];
-    for (const binding of this.bindings) {
-      if (!binding.subjects.some((s) => subjectMatches(s, binding, namespace, serviceAccount)))
-        continue;
+    const cacheKey = `${namespace}/${serviceAccount}`;
+    const cached = this.permissionsCache.get(cacheKey);
+    if (cached !== undefined) return cached;
+    const bindings = new Set<Binding>();
+    for (const key of [
+      `sa:${namespace}/${serviceAccount}`,
+      `user:system:serviceaccount:${namespace}:${serviceAccount}`,
+      "group:system:serviceaccounts",
+      `group:system:serviceaccounts:${namespace}`,
+      "group:system:authenticated",
+    ]) {
+      for (const binding of this.bySubject.get(key) ?? []) bindings.add(binding);
+    }
+    const grants = new Map<string, Grant>();
+    const unresolvedRoles = new Set<string>();
+    const bindingNames: string[] = [];
+    for (const binding of bindings) {
+      bindingNames.push(`${binding.kind}/${binding.name}`);
       const rules =
         binding.roleKind === "Role"
           ? this.roles.get(`${binding.namespace ?? "default"}/${binding.roleName}`)?.rules
           : this.clusterRoleRules(binding.roleName);
       if (rules === undefined) {
-        unresolvedRoles.push(`${binding.roleKind}/${binding.roleName}`);
+        unresolvedRoles.add(`${binding.roleKind}/${binding.roleName}`);
         continue;
       }
       const scope: Grant["scope"] =
         binding.kind === "ClusterRoleBinding"
           ? "cluster"
           : { namespace: binding.namespace ?? "default" };
+      const scopeKey = scope === "cluster" ? "cluster" : `ns:${scope.namespace}`;
       for (const r of rules) {
         for (const apiGroup of r.apiGroups.length > 0 ? r.apiGroups : [""]) {
           for (const resource of r.resources) {
-            grants.push({
+            // Identical bindings or rules give one grant, with the verbs merged.
+            const key = `${apiGroup}|${resource}|${scopeKey}|${r.resourceNames.join(",")}`;
+            const existing = grants.get(key);
+            if (existing !== undefined) {
+              for (const verb of r.verbs) existing.verbs.add(verb);
+              continue;
+            }
+            grants.set(key, {
               apiGroup,
               resource,
               verbs: new Set(r.verbs),
@@ -238,32 +306,28 @@ export class RbacIndex {
         }
       }
     }
-    return { grants, unresolvedRoles };
+    const permissions: Permissions = {
+      grants: [...grants.values()],
+      unresolvedRoles: [...unresolvedRoles],
+      bindings: bindingNames,
+    };
+    this.permissionsCache.set(cacheKey, permissions);
+    return permissions;
   }
 }
 
-function subjectMatches(
-  subject: Subject,
-  binding: Binding,
-  namespace: string,
-  name: string,
-): boolean {
+/** The key under which a binding's subject is indexed; undefined for subjects never matched. */
+function subjectKey(subject: Subject, binding: Binding): string | undefined {
   switch (subject.kind) {
     case "ServiceAccount":
       // A RoleBinding's subject without a namespace means the binding's own.
-      return (
-        subject.name === name && (subject.namespace ?? binding.namespace ?? "default") === namespace
-      );
+      return `sa:${subject.namespace ?? binding.namespace ?? "default"}/${subject.name}`;
     case "Group":
-      return (
-        subject.name === "system:serviceaccounts" ||
-        subject.name === `system:serviceaccounts:${namespace}` ||
-        subject.name === "system:authenticated"
-      );
+      return `group:${subject.name}`;
     case "User":
-      return subject.name === `system:serviceaccount:${namespace}:${name}`;
+      return `user:${subject.name}`;
     default:
-      return false;
+      return undefined;
   }
 }
 
@@ -275,4 +339,9 @@ export function listableGrants(permissions: Permissions): Grant[] {
       g.resourceNames.length === 0 &&
       !g.resource.includes("/"),
   );
+}
+
+/** A grant that allows a watch: without it, a client can only poll with LISTs. */
+export function grantsWatch(grant: Grant): boolean {
+  return grant.verbs.has("watch") || grant.verbs.has("*");
 }

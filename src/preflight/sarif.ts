@@ -30,6 +30,8 @@ export function preflightSarif(result: PreflightResult, toolVersion: string): st
       ruleIndex: rules.findIndex((r) => r.id === finding.id),
       level: LEVELS[finding.severity],
       message: { text: `${finding.workload}: ${finding.message}. Fix: ${finding.remediation}` },
+      // What the verdict rests on: recognised (an entry), declared (annotation) or assumed.
+      properties: { basis: finding.basis },
       locations: [
         {
           physicalLocation: {

@@ -50,6 +50,8 @@ export function planSimulation(
   calls: readonly ApiCall[],
   plane: ControlPlane,
   settings: SimulationSettings = DEFAULT_SIMULATION,
+  /** FlowSchemas and PriorityLevelConfigurations to add (a --fix-out fix). */
+  flowControl: readonly unknown[] = [],
 ): SimulationPlan | undefined {
   const simulatedCalls = calls.filter((c) => SIMULATED_RESOURCES.has(c.resource)).slice(0, 20);
   const skippedCalls = calls.filter((c) => !simulatedCalls.includes(c));
@@ -89,6 +91,7 @@ export function planSimulation(
           podsPerNode: plane.podsPerNode,
           kubernetesVersion: plane.version,
           apiserver: { replicas: plane.apiserverReplicas },
+          ...(flowControl.length > 0 ? { flowControl } : {}),
           agents: [agent],
         },
       ],

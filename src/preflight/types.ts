@@ -27,6 +27,8 @@ export interface EnvVar {
   value?: string;
   /** valueFrom.fieldRef.fieldPath, e.g. spec.nodeName. */
   fieldPath?: string;
+  /** valueFrom.configMapKeyRef. */
+  configMapKey?: { name: string; key: string };
 }
 
 export interface Container {
@@ -35,6 +37,8 @@ export interface Container {
   command: string[];
   args: string[];
   env: EnvVar[];
+  /** ConfigMaps of envFrom: every key becomes an env var. */
+  envFromConfigMaps: string[];
 }
 
 export interface Workload {
@@ -51,6 +55,21 @@ export interface Workload {
   annotations: Record<string, string>;
   /** Names of ConfigMaps the pod mounts or reads env from (their data is configuration). */
   configMapNames: string[];
+  /** Labels of the workload and of its pod template. */
+  labels: Record<string, string>;
+  /** Where its pods may run, for grouping DaemonSets that split the nodes among them. */
+  placement: Placement;
+}
+
+/**
+ * A pod's node constraints split in two: the values of the architecture and OS labels (which
+ * split a cluster into disjoint parts: one DaemonSet per architecture) and the rest.
+ */
+export interface Placement {
+  /** "key=value" terms on kubernetes.io/arch, kubernetes.io/os (and their beta keys). */
+  partition: string[];
+  /** Every other nodeSelector and required node-affinity term, as canonical text. */
+  rest: string;
 }
 
 /** Scope of a LIST or WATCH. */
@@ -84,6 +103,12 @@ export interface AccessPattern {
   assumed: boolean;
   /** The workload serves other workloads' reads from its own cache (Typha, a cluster agent). */
   fanOutCache: boolean;
+  /** Nothing in the input says what the account may call (no binding names it). */
+  accessUnknown?: boolean;
+  /** The knowledge-base entry that recognised the workload. */
+  entry?: string;
+  /** How sure the verdict is: high (entry and version known, or declared), medium, low. */
+  confidence?: "high" | "medium" | "low";
 }
 
 export type Severity = "info" | "warning" | "error";
@@ -92,6 +117,8 @@ export interface Finding {
   id: string;
   rule: string;
   severity: Severity;
+  /** What the verdict rests on: an error on an assumption is reported as a warning. */
+  basis: "recognised" | "declared" | "assumed";
   workload: string;
   message: string;
   remediation: string;

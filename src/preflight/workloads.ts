@@ -8,6 +8,7 @@ import type {
   Diagnostic,
   EnvVar,
   ManifestDocument,
+  Placement,
   Workload,
   WorkloadKind,
 } from "./types.js";
@@ -91,6 +92,10 @@ export function readWorkload(document: ManifestDocument): Workload | Diagnostic 
         command: strings(raw.command),
         args: strings(raw.args),
         env: readEnv(raw.env),
+        envFromConfigMaps: (Array.isArray(raw.envFrom) ? raw.envFrom : [])
+          .filter(isObject)
+          .map((source) => (isObject(source.configMapRef) ? source.configMapRef.name : undefined))
+          .filter((name): name is string => typeof name === "string"),
       });
     });
     const metadata = isObject(body.metadata) ? body.metadata : {};
@@ -106,6 +111,8 @@ export function readWorkload(document: ManifestDocument): Workload | Diagnostic 
       containers,
       annotations: { ...annotationsOf(templateMetadata), ...annotationsOf(metadata) },
       configMapNames: configMapsOf(podSpec),
+      labels: { ...stringMap(templateMetadata.labels), ...stringMap(metadata.labels) },
+      placement: placementOf(podSpec),
     };
   } catch (error) {
     if (!(error instanceof MissingField)) throw error;
@@ -126,12 +133,17 @@ function readEnv(value: unknown): EnvVar[] {
   const env: EnvVar[] = [];
   for (const raw of value) {
     if (!isObject(raw) || typeof raw.name !== "string") continue;
-    const fieldRef =
-      isObject(raw.valueFrom) && isObject(raw.valueFrom.fieldRef) ? raw.valueFrom.fieldRef : {};
+    const valueFrom = isObject(raw.valueFrom) ? raw.valueFrom : {};
+    const fieldRef = isObject(valueFrom.fieldRef) ? valueFrom.fieldRef : {};
+    const keyRef = isObject(valueFrom.configMapKeyRef) ? valueFrom.configMapKeyRef : {};
     env.push({
       name: raw.name,
       value: typeof raw.value === "string" ? raw.value : undefined,
       fieldPath: typeof fieldRef.fieldPath === "string" ? fieldRef.fieldPath : undefined,
+      configMapKey:
+        typeof keyRef.name === "string" && typeof keyRef.key === "string"
+          ? { name: keyRef.name, key: keyRef.key }
+          : undefined,
     });
   }
   return env;
@@ -168,6 +180,48 @@ function templateMetadataOf(body: Json, kind: WorkloadKind): Json {
   return isObject(value) ? value : {};
 }
 
+function stringMap(value: unknown): Record<string, string> {
+  const result: Record<string, string> = {};
+  if (!isObject(value)) return result;
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === "string") result[key] = item;
+  }
+  return result;
+}
+
+/** Node labels whose values split a cluster into disjoint parts. */
+const PARTITION_KEYS = new Set([
+  "kubernetes.io/arch",
+  "beta.kubernetes.io/arch",
+  "kubernetes.io/os",
+  "beta.kubernetes.io/os",
+]);
+
+function placementOf(podSpec: Json): Placement {
+  const partition: string[] = [];
+  const rest: string[] = [];
+  for (const [key, value] of Object.entries(stringMap(podSpec.nodeSelector))) {
+    (PARTITION_KEYS.has(key) ? partition : rest).push(`${key}=${value}`);
+  }
+  const affinity = isObject(podSpec.affinity) ? podSpec.affinity : {};
+  const nodeAffinity = isObject(affinity.nodeAffinity) ? affinity.nodeAffinity : {};
+  const required = isObject(nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution)
+    ? nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution
+    : {};
+  const terms = Array.isArray(required.nodeSelectorTerms) ? required.nodeSelectorTerms : [];
+  for (const term of terms) {
+    if (!isObject(term) || !Array.isArray(term.matchExpressions)) continue;
+    for (const expression of term.matchExpressions) {
+      if (!isObject(expression) || typeof expression.key !== "string") continue;
+      const values = strings(expression.values).sort().join(",");
+      const text = `${expression.key} ${String(expression.operator)} ${values}`;
+      const isPartition = PARTITION_KEYS.has(expression.key) && expression.operator === "In";
+      (isPartition ? partition : rest).push(isPartition ? `${expression.key}=${values}` : text);
+    }
+  }
+  return { partition: partition.sort(), rest: rest.sort().join(";") };
+}
+
 function annotationsOf(metadata: Json): Record<string, string> {
   const annotations = metadata.annotations;
   const result: Record<string, string> = {};
@@ -181,12 +235,19 @@ function annotationsOf(metadata: Json): Record<string, string> {
 function configMapsOf(podSpec: Json): string[] {
   const names = new Set<string>();
   for (const volume of Array.isArray(podSpec.volumes) ? podSpec.volumes : []) {
-    if (
-      isObject(volume) &&
-      isObject(volume.configMap) &&
-      typeof volume.configMap.name === "string"
-    ) {
+    if (!isObject(volume)) continue;
+    if (isObject(volume.configMap) && typeof volume.configMap.name === "string") {
       names.add(volume.configMap.name);
+    }
+    // A projected volume can gather several ConfigMaps into one directory.
+    const sources = isObject(volume.projected) ? volume.projected.sources : undefined;
+    for (const source of Array.isArray(sources) ? sources : []) {
+      if (
+        isObject(source) &&
+        isObject(source.configMap) &&
+        typeof source.configMap.name === "string"
+      )
+        names.add(source.configMap.name);
     }
   }
   return [...names];

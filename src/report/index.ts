@@ -1,4 +1,11 @@
-export { writeArtefacts, writeFileAtomic } from "./artefacts.js";
+export {
+  ARTEFACT_NAMES,
+  OutputPathError,
+  OutputWriteError,
+  prepareArtefacts,
+  writeFileAtomic,
+  type ArtefactStage,
+} from "./artefacts.js";
 export { runResultJson, runResultTable } from "./run-summary.js";
 export { renderReportHtml, type ReportInput } from "./html/index.js";
 export { replayReportInput } from "./replay-report.js";

@@ -72,7 +72,7 @@ function clusterTable(result: RunResult): string {
       lines.push(
         `  ${r.client}: ${r.total.toLocaleString("en-US")} sent, ${r.ok.toLocaleString("en-US")} ok, ` +
           `${r.tooManyRequests.toLocaleString("en-US")} 429, ${r.timeouts.toLocaleString("en-US")} timed out, ` +
-          `${r.refused.toLocaleString("en-US")} refused, ${r.reset.toLocaleString("en-US")} reset; ` +
+          `${r.otherErrors.toLocaleString("en-US")} other errors, ${r.refused.toLocaleString("en-US")} refused, ${r.reset.toLocaleString("en-US")} reset; ` +
           `p50 ${seconds(r.p50Seconds)}, p99 ${seconds(r.p99Seconds)} (served and timed out)`,
       );
     }

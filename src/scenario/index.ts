@@ -37,3 +37,9 @@ export {
   mitigationById,
   type Mitigation,
 } from "./mitigations.js";
+export {
+  MAX_CLIENT_CHAINS,
+  pendingEventsProblem,
+  scenarioSize,
+  type ScenarioSize,
+} from "./size.js";

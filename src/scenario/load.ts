@@ -3,7 +3,7 @@
  * cannot express; every problem becomes a Diagnostic with file:line:column, and all of them
  * are reported at once.
  */
-import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
 import {
   isMap,
@@ -29,6 +29,8 @@ import {
   type RawScenario,
 } from "./schema.js";
 import { DURATION_PATTERN, QUANTITY_PATTERN } from "./units.js";
+import { pendingEventsProblem, scenarioSize } from "./size.js";
+import { checkTreeBounds, MAX_SCENARIO_BYTES, readBoundedText } from "./yaml-guards.js";
 import { checkedDuration, resolveClusterClass, type ClusterClass } from "./resolve-cluster.js";
 import {
   mergeDns,
@@ -48,6 +50,7 @@ import type {
   WorkloadSettings,
 } from "./operations-settings.js";
 import {
+  isSkippedLocalTime,
   isValidTimeZone,
   parseWallClock,
   wallClockParts,
@@ -58,7 +61,7 @@ import {
 export interface Scenario {
   name: string;
   description: string | undefined;
-  /** The file it came from, or a built-in's name. */
+  /** The file name it came from, without its directory: results do not depend on how the path was typed. */
   source: string;
   seed: number;
   start: WallClockStart | undefined;
@@ -75,8 +78,6 @@ export interface Scenario {
   calibration: CalibrationTarget[];
 }
 
-const MAX_ALIASES = 100; // guards against "billion laughs" alias expansion
-
 const ajv = new Ajv({
   allErrors: true,
   verbose: true,
@@ -87,17 +88,13 @@ const ajv = new Ajv({
 const validateScenario = ajv.compile<RawScenario>(ScenarioSchema);
 
 export function loadScenarioFile(path: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : String(error);
+  const read = readBoundedText(path);
+  if (!read.ok) {
     throw new InputError([
-      { file: path, line: 0, column: 0, path: "", message: `cannot read: ${reason}` },
+      { file: path, line: 0, column: 0, path: "", message: `cannot read: ${read.reason}` },
     ]);
   }
-  return parseScenario(text, path);
+  return parseScenario(read.text, path);
 }
 
 /** Parses and validates scenario text; throws InputError listing every problem found. */
@@ -115,6 +112,16 @@ export function parseScenario(text: string, file: string): Scenario {
     );
   const emptyMessage = `the file is empty; expected a Scenario document starting with apiVersion: ${SCENARIO_API_VERSION} and kind: ${SCENARIO_KIND}`;
 
+  if (text.length > MAX_SCENARIO_BYTES) {
+    problems.push({
+      file,
+      line: 0,
+      column: 0,
+      path: "",
+      message: `larger than ${MAX_SCENARIO_BYTES / 2 ** 20} MiB, the largest scenario read`,
+    });
+    throw fail();
+  }
   if (text.trim() === "") {
     problems.push({ file, line: 1, column: 1, path: "", message: emptyMessage });
     throw fail();
@@ -133,6 +140,9 @@ export function parseScenario(text: string, file: string): Scenario {
   for (const document of documents) {
     for (const error of document.errors)
       at(error.pos[0], "", `invalid YAML: ${yamlMessage(error.message)}`);
+    // An unknown tag (!foo) would otherwise be dropped silently and its value read as text.
+    for (const warning of document.warnings)
+      at(warning.pos[0], "", `invalid YAML: ${yamlMessage(warning.message)}`);
   }
   if (documents.length > 1) {
     at(
@@ -144,9 +154,16 @@ export function parseScenario(text: string, file: string): Scenario {
   if (problems.length > 0) throw fail();
 
   const document = documents[0];
+  const bounds = checkTreeBounds(document);
+  if (bounds !== undefined) {
+    at(bounds.offset, bounds.path, bounds.message);
+    throw fail();
+  }
   let value: unknown;
   try {
-    value = document.toJS({ maxAliasCount: MAX_ALIASES });
+    // checkTreeBounds has bounded the expansion; the library's own count refuses legitimate
+    // files with more than 100 alias uses.
+    value = document.toJS({ maxAliasCount: -1 });
   } catch (error) {
     at(0, "", `invalid YAML: ${error instanceof Error ? error.message : String(error)}`);
     throw fail();
@@ -174,7 +191,7 @@ export function parseScenario(text: string, file: string): Scenario {
   }
   if (problems.length > 0) throw fail();
 
-  const scenario = resolveScenario(value as RawScenario, file, (segments, message) =>
+  const scenario = resolveScenario(value as RawScenario, basename(file), (segments, message) =>
     at(locate(segments), formatPath(segments), message),
   );
   if (problems.length > 0) throw fail();
@@ -369,7 +386,12 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     if (epochMs === undefined) {
       report(
         ["spec", "start"],
-        `expected a date and time such as 2024-12-11T14:00 or 2024-12-11T14:00:00-08:00, found ${describeValue(spec.start)}`,
+        `expected a date and time such as 2024-12-11T14:00 or 2024-12-11T14:00:00-08:00 (offsets from -14:00 to +14:00), found ${describeValue(spec.start)}`,
+      );
+    } else if (isSkippedLocalTime(spec.start, epochMs, timeZone)) {
+      report(
+        ["spec", "start"],
+        `${JSON.stringify(spec.start)} does not exist in ${timeZone}: the clocks skip it (a daylight-saving change); give a time outside the gap or an offset such as -08:00`,
       );
     } else {
       start = { epochMs, timeZone };
@@ -408,6 +430,12 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     );
   });
 
+  const pipeline = resolvePipeline(spec.pipeline, clusters, report);
+  const sizeProblem = pendingEventsProblem(
+    scenarioSize(clusters, pipeline, durationSeconds, false),
+  );
+  if (sizeProblem !== undefined) report(["spec", "clusters"], sizeProblem);
+
   return {
     name: raw.metadata.name,
     description: raw.metadata.description,
@@ -418,7 +446,7 @@ function resolveScenario(raw: RawScenario, source: string, report: Report): Scen
     limits: { maxEvents: spec.limits?.maxEvents, wallClockSeconds },
     clusters,
     workloads: resolveWorkloads(spec.workloads, report),
-    pipeline: resolvePipeline(spec.pipeline, clusters, report),
+    pipeline,
     alerts: resolveAlerts(spec.alerts, report),
     operators: resolveOperators(spec.operators, report),
     traffic: resolveTraffic(spec.traffic),

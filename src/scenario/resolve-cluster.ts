@@ -16,6 +16,12 @@ import type { FlowControlObject } from "./flowcontrol-schema.js";
 import { parseDuration, parseQuantity } from "./units.js";
 import { describeValue } from "./diagnostics.js";
 import type { DnsSettings } from "./operations-settings.js";
+import { reportDuplicateNames } from "./name-checks.js";
+import {
+  defaultEtcdQuotaBytes,
+  ETCD_SUGGESTED_MAX_QUOTA_BYTES,
+  storedBytesEstimate,
+} from "./cluster-sizing.js";
 
 export interface AgentCall {
   verb: "get" | "list" | "watch" | "create" | "update" | "patch" | "delete";
@@ -60,6 +66,7 @@ export interface ClusterClass {
     requestTimeoutSeconds: number;
     featureGates: Partial<FeatureGates>;
   };
+  /** quotaBytes is sized to the cluster when the scenario does not give it (cluster-sizing.ts). */
   etcd: { cpuCores: number | undefined; quotaBytes: number | undefined };
   nodeLeases: boolean;
   zones: number;
@@ -69,6 +76,8 @@ export interface ClusterClass {
   flowControl: FlowControlObject[];
   agents: Agent[];
 }
+
+const DEFAULT_PODS_PER_NODE = 30;
 
 export type Report = (segments: (string | number)[], message: string) => void;
 
@@ -80,11 +89,19 @@ export function resolveClusterClass(
   const apiserver = raw.apiserver ?? {};
   const version = raw.kubernetesVersion ?? KUBERNETES_VERSIONS[0];
   checkFlowControlReferences(raw.flowControl ?? [], version, [...path, "flowControl"], report);
+  reportDuplicateNames(raw.agents ?? [], [...path, "agents"], "agent", report);
+  reportDuplicateNames(
+    (raw.flowControl ?? []).map((o) => ({ name: o.metadata.name, kind: o.kind })),
+    [...path, "flowControl"],
+    "flowControl object",
+    report,
+    (o) => `${o.kind}/${o.name}`,
+  );
   return {
     name: raw.name,
     count: raw.count ?? 1,
     nodes: raw.nodes,
-    podsPerNode: raw.podsPerNode ?? 30,
+    podsPerNode: raw.podsPerNode ?? DEFAULT_PODS_PER_NODE,
     kubernetesVersion: version,
     apiserver: {
       replicas: apiserver.replicas ?? 3,
@@ -128,14 +145,17 @@ export function resolveClusterClass(
         "cores",
         report,
       ),
-      quotaBytes: checkedQuantity(
-        raw.etcd?.quota,
-        [...path, "etcd", "quota"],
-        2 ** 20,
-        LIMITS.maxMemoryBytes,
-        "bytes",
-        report,
-      ),
+      quotaBytes:
+        raw.etcd?.quota === undefined
+          ? etcdQuotaFor(raw, path, report)
+          : checkedQuantity(
+              raw.etcd.quota,
+              [...path, "etcd", "quota"],
+              2 ** 20,
+              LIMITS.maxMemoryBytes,
+              "bytes",
+              report,
+            ),
     },
     nodeLeases: raw.nodeLeases ?? true,
     zones: raw.zones ?? 3,
@@ -146,6 +166,25 @@ export function resolveClusterClass(
       resolveAgent(agent, [...path, "agents", index], report),
     ),
   };
+}
+
+/** The default etcd quota for the class's size, or a diagnostic when none fits. */
+function etcdQuotaFor(
+  raw: RawClusterClass,
+  path: (string | number)[],
+  report: Report,
+): number | undefined {
+  const stored = storedBytesEstimate(raw.nodes, raw.podsPerNode ?? DEFAULT_PODS_PER_NODE);
+  const quota = defaultEtcdQuotaBytes(stored);
+  if (quota === undefined) {
+    report(
+      path,
+      `${raw.nodes.toLocaleString("en-US")} nodes with ${raw.podsPerNode ?? DEFAULT_PODS_PER_NODE} pods each store about ` +
+        `${(stored / 2 ** 30).toFixed(1)} GiB in etcd, more than half of the largest default quota ` +
+        `(${ETCD_SUGGESTED_MAX_QUOTA_BYTES / 2 ** 30} GiB, etcd's suggested maximum); give etcd.quota (and size the control plane) explicitly`,
+    );
+  }
+  return quota;
 }
 
 function resolveAgent(

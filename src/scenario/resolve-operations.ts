@@ -32,6 +32,7 @@ import type {
   ServiceSettings,
   WorkloadSettings,
 } from "./operations-settings.js";
+import { checkWaveCounts, reportDuplicateNames } from "./name-checks.js";
 
 type Path = (string | number)[];
 
@@ -118,6 +119,9 @@ export function resolveWorkloads(
 ): WorkloadSettings | undefined {
   if (raw === undefined) return undefined;
   const path: Path = ["spec", "workloads"];
+  reportDuplicateNames(raw.services, [...path, "services"], "service", report);
+  reportDuplicateNames(raw.products, [...path, "products"], "product", report);
+  reportDuplicateNames(raw.sources ?? [], [...path, "sources"], "source", report);
   const sourceNames = new Set((raw.sources ?? []).map((s) => s.name));
   const serviceNames = new Set(raw.services.map((s) => s.name));
   const services = raw.services.map((service, index): ServiceSettings => {
@@ -252,6 +256,7 @@ export function resolvePipeline(
       bakeSeconds: seconds(wave.bake, [...path, "waves", index, "bake"], report),
     };
   });
+  checkWaveCounts(waves, clusters, [...path, "waves"], report);
   const gates = (raw.gates ?? []).map((gate, index): GateSettings =>
     gate.kind === "workload"
       ? { kind: "workload", minSuccessRate: gate.minSuccessRate }

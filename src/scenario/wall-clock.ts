@@ -48,14 +48,42 @@ export function parseWallClock(text: string, timeZone: string): number | undefin
   if (offsetText !== undefined) {
     if (offsetText === "Z") return utcGuess;
     const sign = offsetText.startsWith("-") ? -1 : 1;
-    const offsetMinutes =
-      sign * (Number(offsetText.slice(1, 3)) * 60 + Number(offsetText.slice(4, 6)));
-    return utcGuess - offsetMinutes * 60_000;
+    const hours = Number(offsetText.slice(1, 3));
+    const minutes = Number(offsetText.slice(4, 6));
+    // Zones in use lie from -12:00 to +14:00 (RFC 3339 allows 00-23, but no clock shows +25:00).
+    if (hours > MAX_OFFSET_HOURS || minutes > 59 || (hours === MAX_OFFSET_HOURS && minutes > 0)) {
+      return undefined;
+    }
+    return utcGuess - sign * (hours * 60 + minutes) * 60_000;
   }
   // Local time in a zone: the offset depends on the instant, so refine once around DST changes.
   let epoch = utcGuess - zoneOffsetMs(utcGuess, timeZone);
   epoch = utcGuess - zoneOffsetMs(epoch, timeZone);
   return epoch;
+}
+
+/** Offsets beyond ±14:00 (Kiribati's +14:00 is the largest in use) are refused. */
+const MAX_OFFSET_HOURS = 14;
+
+/**
+ * True when a local date and time never shows on the zone's clocks, such as 02:30 on a
+ * spring-forward day: the clocks jump from 02:00 to 03:00. `epochMs` is parseWallClock's answer.
+ */
+export function isSkippedLocalTime(text: string, epochMs: number, timeZone: string): boolean {
+  const match = LOCAL_DATE_TIME.exec(text);
+  if (match === null || match[7] !== undefined) return false;
+  const [year, month, day, hour, minute, second] = match
+    .slice(1, 7)
+    .map((part) => Number(part ?? 0));
+  const shown = wallClockParts(epochMs, timeZone);
+  return (
+    shown.year !== year ||
+    shown.month !== month ||
+    shown.day !== day ||
+    shown.hour !== hour ||
+    shown.minute !== minute ||
+    shown.second !== second
+  );
 }
 
 /** The wall-clock fields of an instant in a time zone. */

@@ -59,6 +59,16 @@ describe("defaultFeatureGates", () => {
       stage: "ga",
     });
     assert.deepEqual(featureGateDefault("1.33", "WatchList"), { enabled: false, stage: "beta" });
+    // KEP-4568: beta on in 1.31, GA in 1.34; absent before.
+    assert.equal(featureGateDefault("1.30", "ResilientWatchCacheInitialization").stage, "absent");
+    assert.deepEqual(featureGateDefault("1.31", "ResilientWatchCacheInitialization"), {
+      enabled: true,
+      stage: "beta",
+    });
+    assert.deepEqual(featureGateDefault("1.34", "WatchCacheInitializationPostStartHook"), {
+      enabled: false,
+      stage: "beta",
+    });
   });
 });
 
@@ -74,5 +84,7 @@ function gates(
     WatchList: watchList,
     StreamingCollectionEncodingToJSON: streaming,
     StreamingCollectionEncodingToProtobuf: streaming,
+    ResilientWatchCacheInitialization: consistentList,
+    WatchCacheInitializationPostStartHook: false,
   };
 }

@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Simulation } from "../../src/sim/index.js";
+import { defaultFeatureGates } from "../../src/k8s/index.js";
 import { StateChecker } from "../../src/world/index.js";
 import { Etcd } from "../../src/model/etcd.js";
 import {
@@ -77,6 +78,7 @@ for (const seed of [1]) {
       observeEtcd: () => {},
       observeRejection: () => {},
       checker,
+      featureGates: defaultFeatureGates("1.31"),
     };
     const etcd = new Etcd(
       sim,

@@ -94,7 +94,8 @@ test("per-document errors go to stderr with file:line and the source line; other
     result.stderr,
     /errors\.yaml:8:\d+: spec\.template\.spec\.containers: .*non-empty list of containers/,
   );
-  assert.match(result.stderr, /errors\.yaml:11:\d+: kind: unknown kind "Widget"/);
+  assert.doesNotMatch(result.stderr, /Widget/);
+  assert.match(result.stdout, /not analysed \(no API calls of their own\): Widget/);
   assert.match(result.stderr, /\n 8 \| {7}containers: \[\]\n/);
   assert.match(result.stdout, /Deployment broken\/fine/);
 });
@@ -117,4 +118,36 @@ test("help documents the exit codes", () => {
   assert.equal(help.status, 0);
   assert.match(help.stdout, /Exit codes:/);
   assert.match(help.stdout, /--fail-on/);
+});
+
+test("an assumed pattern warns and exits 0; --strict fails on it; the summary table comes first", () => {
+  const text = `apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: { name: agent }
+rules: [{ apiGroups: [""], resources: [pods, nodes, services, endpoints], verbs: [list, watch] }]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: { name: agent }
+roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: agent }
+subjects: [{ kind: ServiceAccount, name: agent, namespace: agents }]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent, namespace: agents }
+spec:
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent } }
+    spec:
+      serviceAccountName: agent
+      containers: [{ name: main, image: example.com/agent:1.0 }]
+`;
+  const plain = runCli(["preflight", "-", "--nodes", "7500"], text);
+  assert.equal(plain.status, 0, plain.stdout);
+  assert.match(plain.stdout, /^verdict +workload +break-point +basis\n/);
+  assert.match(plain.stdout, /WARN +DaemonSet agents\/agent .*assumed \(low\)/);
+  assert.match(plain.stdout, /judged on an assumption: 1 of 1 workload\(s\) \(100%\)/);
+  const strict = runCli(["preflight", "-", "--nodes", "7500", "--strict"], text);
+  assert.equal(strict.status, 1, strict.stdout);
 });

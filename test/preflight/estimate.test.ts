@@ -16,7 +16,7 @@ test("the incident's telemetry DaemonSet at 7,500 nodes: terabytes at rollout, L
   const podBytes = CONTROL_PLANE_DEFAULTS.objectBytes.pods;
   // Every node LISTs every pod once as it starts.
   assert.equal(e.rolloutBytes, nodes * nodes * podsPerNode * podBytes);
-  assert.equal(e.readsPerSecond, nodes / 60);
+  assert.equal(e.listsPerSecond, nodes / 60);
   assert.equal(e.scaling, "O(N^2)");
   assert.equal(e.calls[0].servedFrom, "etcd", 'RV="" is a quorum read on 1.29');
   assert.equal(e.calls[0].level.priorityLevel, "workload-low");
@@ -77,7 +77,7 @@ test("property: more nodes never lower the load of a workload", () => {
         });
         return (
           large.rolloutBytes >= small.rolloutBytes &&
-          large.readsPerSecond >= small.readsPerSecond &&
+          large.listsPerSecond >= small.listsPerSecond &&
           large.cpuCores >= small.cpuCores
         );
       },

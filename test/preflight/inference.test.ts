@@ -55,7 +55,10 @@ test("Typha and the Datadog Cluster Agent are fan-out caches; their node agents 
 test("calico-node without Typha watches the cluster from every node; DD_CLUSTER_AGENT_ENABLED defers", () => {
   const result = analyse([fixture("calico-without-typha.yaml")]);
   const calico = workloadNamed(result, "calico-node");
-  assert.equal(calico.pattern.rule, "calico-node-without-typha");
+  assert.equal(calico.pattern.rule, "calico-node");
+  assert.ok(
+    calico.pattern.calls.length > 0 && calico.pattern.calls.every((c) => c.scope === "cluster"),
+  );
   assert.equal(calico.findings.find((f) => f.id === "KS001")?.severity, "error");
   assert.equal(workloadNamed(result, "datadog-agent").pattern.calls.length, 0);
 });

@@ -53,7 +53,7 @@ test("units, zones and defaults are resolved", () => {
       requestTimeoutSeconds: 60,
       featureGates: {},
     },
-    etcd: { cpuCores: undefined, quotaBytes: undefined },
+    etcd: { cpuCores: undefined, quotaBytes: 2 * 2 ** 30 },
     nodeLeases: true,
     zones: 3,
     breakGlass: false,
