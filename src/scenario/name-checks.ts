@@ -2,7 +2,6 @@
  * Checks across the items of a scenario that the schema cannot express: names that must be
  * unique in their list, and pipeline waves that must fit the classes they name.
  */
-import type { ClusterClass } from "./resolve-cluster.js";
 
 type Report = (segments: (string | number)[], message: string) => void;
 
@@ -38,7 +37,7 @@ function formatIndex(path: readonly (string | number)[], index: number): string 
  */
 export function checkWaveCounts(
   waves: readonly { clusters: Record<string, number | "all"> }[],
-  clusters: readonly ClusterClass[],
+  clusters: readonly { name: string; count: number }[],
   path: readonly (string | number)[],
   report: Report,
 ): void {
