@@ -69,8 +69,8 @@ export interface ReplicaConfig {
   egressBytesPerSecond?: number;
 }
 
-/** 10 Gbit/s: a 32-vCPU cloud VM's published network bandwidth (docs/model.md). */
-export const DEFAULT_EGRESS_BYTES_PER_SECOND = 10e9 / 8;
+/** 16 Gbit/s: the middle of the clouds' published 32-vCPU VM bandwidths (docs/model.md). */
+export const DEFAULT_EGRESS_BYTES_PER_SECOND = 16e9 / 8;
 
 /** What a replica needs from its cluster. */
 export interface ReplicaHost {
