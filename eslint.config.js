@@ -30,9 +30,4 @@ export default tseslint.config(
       "max-lines-per-function": ["error", { max: 80, skipBlankLines: false, skipComments: false }],
     },
   },
-  // TEMPORARY: measureOutcomes is over the function limit until it is split.
-  {
-    files: ["src/fleet/outcomes.ts"],
-    rules: { "max-lines-per-function": "off" },
-  },
 );

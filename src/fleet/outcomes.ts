@@ -64,6 +64,36 @@ export function measureOutcomes(
   scenario: Scenario,
 ): FleetOutcomes {
   const products = scenario.workloads?.products.map((p) => p.name) ?? [];
+  const { productSuccess, errorMinutes, overall } = productMinutes(clusters, products);
+  let impactStartSeconds: number | undefined;
+  let peak: ProductMinute | undefined;
+  for (const minute of overall) {
+    if (minute.success < IMPACT_SUCCESS_THRESHOLD && impactStartSeconds === undefined) {
+      impactStartSeconds = minute.t;
+    }
+    if (peak === undefined || minute.success < peak.success) peak = minute;
+  }
+  const notified = events.find((e) => e.kind === "alert-notified");
+  const lockouts = lockoutDurations(events, scenario.durationSeconds);
+  return {
+    productSuccess,
+    errorMinutes,
+    ...clusterMeasures(clusters, products),
+    impactStartSeconds,
+    peakImpactSeconds:
+      peak !== undefined && peak.success < IMPACT_SUCCESS_THRESHOLD ? peak.t : undefined,
+    peakImpactSuccess: products.length === 0 ? undefined : (peak?.success ?? 1),
+    detectedSeconds: notified?.t,
+    lockoutSeconds: lockouts.reduce((sum, d) => sum + d, 0),
+    longestLockoutSeconds: Math.max(0, ...lockouts),
+  };
+}
+
+/** Fleet-wide success per product and over all products, minute by minute, weighted. */
+function productMinutes(
+  clusters: ClusterClassResult[],
+  products: string[],
+): Pick<FleetOutcomes, "productSuccess" | "errorMinutes"> & { overall: ProductMinute[] } {
   const minutes = Math.max(0, ...clusters.map((c) => c.minutes.length));
   const productSuccess: Record<string, ProductMinute[]> = {};
   const errorMinutes: Record<string, number> = {};
@@ -91,51 +121,47 @@ export function measureOutcomes(
     }
     overall.push({ t, success: allRequests === 0 ? 1 : allOk / allRequests });
   }
+  return { productSuccess, errorMinutes, overall };
+}
 
-  let impactStartSeconds: number | undefined;
-  let peak: ProductMinute | undefined;
-  for (const minute of overall) {
-    if (minute.success < IMPACT_SUCCESS_THRESHOLD && impactStartSeconds === undefined) {
-      impactStartSeconds = minute.t;
-    }
-    if (peak === undefined || minute.success < peak.success) peak = minute;
-  }
+type ClusterMeasures = Pick<
+  FleetOutcomes,
+  | "clustersAffected"
+  | "controlPlanesLost"
+  | "firstControlPlaneDownSeconds"
+  | "incidentStartSeconds"
+  | "firstRecoveredSeconds"
+  | "allRecoveredSeconds"
+  | "unrecoveredClusters"
+>;
 
-  let clustersAffected = 0;
-  let controlPlanesLost = 0;
-  let firstControlPlaneDownSeconds: number | undefined;
-  let firstRecoveredSeconds: number | undefined;
-  let allRecoveredSeconds: number | undefined;
-  let unrecoveredClusters = 0;
-  let incidentStartSeconds: number | undefined;
+/** Which clusters were hurt or lost their control plane, and when each recovered. */
+function clusterMeasures(clusters: ClusterClassResult[], products: string[]): ClusterMeasures {
+  const m: ClusterMeasures = {
+    clustersAffected: 0,
+    controlPlanesLost: 0,
+    firstControlPlaneDownSeconds: undefined,
+    incidentStartSeconds: undefined,
+    firstRecoveredSeconds: undefined,
+    allRecoveredSeconds: undefined,
+    unrecoveredClusters: 0,
+  };
+  const earliest = (a: number | undefined, b: number) => (a === undefined || b < a ? b : a);
   for (const cluster of clusters) {
-    const success = (s: ClusterClassResult["minutes"][number]) => {
-      let requests = 0;
-      let ok = 0;
-      for (const product of products) {
-        requests += s.productRequests[product] ?? 0;
-        ok += (s.productRequests[product] ?? 0) * (s.products[product] ?? 1);
-      }
-      return requests === 0 ? 1 : ok / requests;
-    };
-    const hurt = cluster.minutes.map((s) => success(s) < IMPACT_SUCCESS_THRESHOLD);
+    const hurt = cluster.minutes.map((s) => minuteSuccess(s, products) < IMPACT_SUCCESS_THRESHOLD);
     const down = cluster.minutes.find((s) => s.readyReplicas === 0);
     if (down !== undefined) {
-      controlPlanesLost += cluster.count;
-      if (firstControlPlaneDownSeconds === undefined || down.t < firstControlPlaneDownSeconds) {
-        firstControlPlaneDownSeconds = down.t;
-      }
+      m.controlPlanesLost += cluster.count;
+      m.firstControlPlaneDownSeconds = earliest(m.firstControlPlaneDownSeconds, down.t);
     }
-    if (hurt.includes(true)) clustersAffected += cluster.count;
+    if (hurt.includes(true)) m.clustersAffected += cluster.count;
     const hurtAt = hurt.indexOf(true);
     const incidentAt = Math.min(
       hurtAt < 0 ? Infinity : cluster.minutes[hurtAt].t,
       down === undefined ? Infinity : down.t,
     );
     if (incidentAt === Infinity) continue;
-    if (incidentStartSeconds === undefined || incidentAt < incidentStartSeconds) {
-      incidentStartSeconds = incidentAt;
-    }
+    m.incidentStartSeconds = earliest(m.incidentStartSeconds, incidentAt);
     // Recovered: from this minute on, users are served and the cluster is whole again: its
     // control plane answers within the SLO, DNS resolves, and its nodes are back.
     const healthy = cluster.minutes.map(
@@ -149,39 +175,28 @@ export function measureOutcomes(
     );
     const lastUnhealthy = healthy.lastIndexOf(false);
     if (lastUnhealthy === cluster.minutes.length - 1) {
-      unrecoveredClusters += cluster.count;
+      m.unrecoveredClusters += cluster.count;
       continue;
     }
     const recoveredAt = cluster.minutes[lastUnhealthy + 1].t;
-    if (firstRecoveredSeconds === undefined || recoveredAt < firstRecoveredSeconds) {
-      firstRecoveredSeconds = recoveredAt;
-    }
-    if (allRecoveredSeconds === undefined || recoveredAt > allRecoveredSeconds) {
-      allRecoveredSeconds = recoveredAt;
+    m.firstRecoveredSeconds = earliest(m.firstRecoveredSeconds, recoveredAt);
+    if (m.allRecoveredSeconds === undefined || recoveredAt > m.allRecoveredSeconds) {
+      m.allRecoveredSeconds = recoveredAt;
     }
   }
-  if (unrecoveredClusters > 0) allRecoveredSeconds = undefined;
+  if (m.unrecoveredClusters > 0) m.allRecoveredSeconds = undefined;
+  return m;
+}
 
-  const notified = events.find((e) => e.kind === "alert-notified");
-  const lockouts = lockoutDurations(events, scenario.durationSeconds);
-  return {
-    productSuccess,
-    errorMinutes,
-    clustersAffected,
-    controlPlanesLost,
-    firstControlPlaneDownSeconds,
-    impactStartSeconds,
-    peakImpactSeconds:
-      peak !== undefined && peak.success < IMPACT_SUCCESS_THRESHOLD ? peak.t : undefined,
-    peakImpactSuccess: products.length === 0 ? undefined : (peak?.success ?? 1),
-    incidentStartSeconds,
-    detectedSeconds: notified?.t,
-    lockoutSeconds: lockouts.reduce((sum, d) => sum + d, 0),
-    longestLockoutSeconds: Math.max(0, ...lockouts),
-    firstRecoveredSeconds,
-    allRecoveredSeconds,
-    unrecoveredClusters,
-  };
+/** A cluster's user-facing success in one minute over all products, by their traffic. */
+function minuteSuccess(sample: ClusterClassResult["minutes"][number], products: string[]): number {
+  let requests = 0;
+  let ok = 0;
+  for (const product of products) {
+    requests += sample.productRequests[product] ?? 0;
+    ok += (sample.productRequests[product] ?? 0) * (sample.products[product] ?? 1);
+  }
+  return requests === 0 ? 1 : ok / requests;
 }
 
 /** Per cluster: from its first failed API attempt to its first accepted one (or the end). */
