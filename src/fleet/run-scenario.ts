@@ -93,6 +93,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     world.add(component);
     custom.add(component.name);
   }
+  // Components with a `sample` hook (a caller's own) are sampled with the metrics, per minute.
+  world.sampleEvery(METRICS_STEP_SECONDS);
   options.onWorld?.(world);
 
   const outcome = world.run({

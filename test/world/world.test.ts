@@ -157,3 +157,13 @@ test("each checker rule stops the run with the rule, the simulated time and the 
     undefined,
   );
 });
+
+test("sampleEvery calls each component's sample hook at every step", () => {
+  const world = new World({ seed: 1 });
+  const seen: number[] = [];
+  world.add(component("sampled", { sample: (now) => seen.push(now) }), "c");
+  world.sampleEvery(60);
+  world.sampleEvery(60);
+  world.run({ until: 200 });
+  assert.deepEqual(seen, [60, 120, 180]);
+});

@@ -36,6 +36,8 @@ export class NodesComponent implements Component, NodesPort {
   private slotOfRow = new Map<number, number>();
   private readonly rowsOfMember = new Map<number, number[]>();
   private readonly freeSlots: number[] = [];
+  /** Nodes at the start: the slots every lease member and DaemonSet row begins with. */
+  private startNodes = 0;
   /** The next slot past every slot used so far. */
   private nextSlot = 0;
   private removedInLeaseGroup = new Uint16Array(0);
@@ -64,6 +66,7 @@ export class NodesComponent implements Component, NodesPort {
       leading ? this.lifecycle.restart() : this.lifecycle.stop(),
     );
     this.nextSlot = spec.nodes;
+    this.startNodes = spec.nodes;
     this.removedInLeaseGroup = new Uint16Array(Math.ceil(spec.nodes / this.leases.leaseGroup));
     this.leases.outcomes.push((member, ok) => this.leaseRenewed(member, ok));
     context.provide(NODES, this);
@@ -103,7 +106,7 @@ export class NodesComponent implements Component, NodesPort {
     const pool = this.pool;
     const now = this.context.sim.now;
     const group = this.leases.leaseGroup;
-    const end = Math.min(this.context.get(CLUSTER_SPEC).spec.nodes, (member + 1) * group);
+    const end = Math.min(this.startNodes, (member + 1) * group);
     for (let row = member * group; row < end; row++) {
       if (!pool.isRemoved(row)) pool.recordLeaseRenewal(row, now);
     }
@@ -152,7 +155,7 @@ export class NodesComponent implements Component, NodesPort {
   private memberEmpty(member: number): boolean {
     const group = this.leases.leaseGroup;
     const start = member * group;
-    const nodes = this.context.get(CLUSTER_SPEC).spec.nodes;
+    const nodes = this.startNodes;
     if (start >= nodes) return (this.rowsOfMember.get(member)?.length ?? 0) === 0;
     return this.removedInLeaseGroup[member] >= group;
   }
