@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { reproduceCommand, runSwarm, type SwarmOutcome } from "../fleet/swarm.js";
 import { swarmScenario } from "../scenario/swarm-scenario.js";
 import { isValidSeed, MAX_SEED } from "../sim/index.js";
-import { EXIT_RUN_FAILED } from "./exit-codes.js";
+import { EXIT_RUN_FAILED, EXIT_USAGE } from "./exit-codes.js";
 import { writeStdout } from "./output.js";
 
 interface SwarmFlags {
@@ -74,6 +74,14 @@ export function registerSwarmCommand(program: Command): void {
             ? ""
             : `# the swarm also applies these mitigations: ${drawn.mitigations.join(", ")}\n`;
         await writeStdout(`${note}${drawn.yaml}`);
+        return;
+      }
+      // Compared without adding: past 2^53 a sum would round.
+      if (flags.from > MAX_SEED - (flags.seeds - 1)) {
+        process.stderr.write(
+          `kubestorm: swarm: --from ${flags.from} with --seeds ${flags.seeds} goes past the last seed; seeds go up to ${MAX_SEED}\n`,
+        );
+        process.exitCode = EXIT_USAGE;
         return;
       }
       const writes: Promise<void>[] = [];

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { parseScenario } from "../../src/scenario/index.js";
+import { MAX_SEED } from "../../src/sim/index.js";
 import { FIXTURES } from "../paths.js";
 import { runCli } from "./run-cli.js";
 
@@ -28,4 +29,7 @@ test("run --check completes a run with the state checker on; bad swarm flags are
   const bad = runCli(["swarm", "--seeds", "0"]);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /--seeds/);
+  const beyond = runCli(["swarm", "--from", String(MAX_SEED), "--seeds", "2"]);
+  assert.equal(beyond.status, 2);
+  assert.match(beyond.stderr, /seeds go up to/);
 });
